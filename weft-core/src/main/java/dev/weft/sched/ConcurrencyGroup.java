@@ -1,0 +1,511 @@
+package dev.weft.sched;
+
+import dev.weft.sched.internal.CpuAffinity;
+import dev.weft.sched.internal.JdkAccess;
+import dev.weft.sched.jfr.CompensationEvent;
+import dev.weft.sched.policy.AffinityPolicy;
+import dev.weft.sched.policy.FifoPolicy;
+import dev.weft.sched.policy.HandoffPolicy;
+import dev.weft.sched.policy.SchedulingPolicy;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A concurrency group: a set of servers (platform threads of weft's own, one per CPU by default, optionally
+ * pinned) that run workers (virtual threads) under a scheduling policy the user can choose or write.
+ *
+ * <pre>{@code
+ * try (ConcurrencyGroup group = ConcurrencyGroup.builder().name("io").build()) {
+ *     Thread worker = group.threadBuilder().name("w-", 0).start(() -> work());
+ *     worker.join();
+ *     System.out.print(group.stats().format());
+ * }
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ *  OPEN -> SHUTDOWN     shutdown() or close(): new workers are rejected (RejectedExecutionException)
+ *  SHUTDOWN -> TERMINATED   the last started worker ended: servers exit
+ * </pre>
+ * {@link #close()} waits up to the close timeout for the workers to end. Workers still alive then are reported
+ * (logged with their stacks, and returned by {@link #liveWorkers()}); the servers stay up for them, so no worker
+ * is dropped, and the group terminates when the last one ends.
+ *
+ * <h2>JVM flags</h2>
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (module path: {@code =dev.weft.core}); without it
+ * {@link Builder#build()} throws an {@link IllegalStateException} naming the flag. Pinning also wants
+ * {@code --enable-native-access=ALL-UNNAMED} (else the JDK prints a warning).
+ */
+public final class ConcurrencyGroup implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ConcurrencyGroup.class.getName());
+    private static final AtomicInteger GROUP_IDS = new AtomicInteger();
+
+    private static final int OPEN = 0, SHUTDOWN = 1, TERMINATED = 2;
+
+    private final String name;
+    private final int serverCount;
+    private final Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+    private final Duration closeTimeout;
+    private final int localQueueCapacity;
+    private final int maxSpareServers;
+    final GroupScheduler scheduler;
+    private final LiveWorkers live;
+    private final List<Server> allServers = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<Server> sparePool = new ArrayDeque<>();
+    private final AtomicLong compensations = new AtomicLong();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile int state = OPEN;
+    private int sparesCreated; // guarded by sparePool
+
+    private ConcurrencyGroup(Builder b) {
+        this.name = b.name != null ? b.name : "weft-" + GROUP_IDS.incrementAndGet();
+        this.serverCount = b.servers;
+        this.uncaughtExceptionHandler = b.uncaughtExceptionHandler != null
+                ? b.uncaughtExceptionHandler : ConcurrencyGroup::printUncaught;
+        this.closeTimeout = b.closeTimeout;
+        this.localQueueCapacity = b.localQueueCapacity;
+        this.maxSpareServers = b.maxSpareServers;
+        this.scheduler = new GroupScheduler(this, b.policy, b.servers, b.idleSpin.toNanos());
+        this.live = new LiveWorkers(b.servers);
+        int[] cpus = b.pinned ? allowedCpus(b.servers) : null;
+        for (int i = 0; i < b.servers; i++) {
+            Server s = new Server(this, i, cpus != null ? cpus[i] : -1, false, localQueueCapacity);
+            allServers.add(s);
+            scheduler.addServer(s);
+        }
+        for (Server s : allServers) {
+            s.start();
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- where am I
+
+    /** The server the calling worker runs on (or the calling server itself), or null. */
+    public static Server currentServer() {
+        if (JdkAccess.unavailabilityCause() != null) {
+            return null;
+        }
+        return JdkAccess.currentCarrierThread() instanceof Server s ? s : null;
+    }
+
+    /** The group whose server the calling worker runs on, or null. */
+    public static ConcurrencyGroup current() {
+        Server s = currentServer();
+        return s != null ? s.group : null;
+    }
+
+    // ---- workers
+
+    /**
+     * A builder of workers: the JDK's own virtual-thread builder, created with this group as its scheduler. Each
+     * call returns a new builder. Virtual threads that a worker starts with {@code Thread.ofVirtual()} are workers
+     * of the group too: the JDK gives a child virtual thread its parent's scheduler.
+     */
+    public Thread.Builder.OfVirtual threadBuilder() {
+        return JdkAccess.newVirtualThreadBuilder(scheduler);
+    }
+
+    /** A new thread-per-task {@link ExecutorService} whose threads are workers of this group. */
+    public ExecutorService executor() {
+        return Executors.newThreadPerTaskExecutor(threadBuilder().name(name + "-worker-", 0).factory());
+    }
+
+    /**
+     * Runs {@code call}, which may block the OS thread under the calling worker (a native call, file I/O), and
+     * lends the group a spare server meanwhile so the other workers keep their CPU. Outside a worker it just runs
+     * the call.
+     */
+    public static <T, X extends Throwable> T blocking(BlockingCall<T, X> call) throws X {
+        Server s = Thread.currentThread().isVirtual() ? currentServer() : null;
+        if (s == null) {
+            return call.call();
+        }
+        return s.group.compensate(s, call);
+    }
+
+    private <T, X extends Throwable> T compensate(Server blockedServer, BlockingCall<T, X> call) throws X {
+        CompensationEvent event = new CompensationEvent();
+        event.begin();
+        blockedServer.blockedCount.incrementAndGet();
+        Server spare = lendSpare();
+        try {
+            return call.call();
+        } finally {
+            blockedServer.blockedCount.decrementAndGet();
+            if (spare != null) {
+                spare.retireRequested = true;
+                spare.nudgeIfIdle();
+            }
+            if (event.shouldCommit()) {
+                event.group = name;
+                event.blockedServer = blockedServer.index();
+                event.spareServer = spare != null ? spare.index() : -1;
+                event.commit();
+            }
+        }
+    }
+
+    private Server lendSpare() {
+        if (state == TERMINATED) {
+            return null;
+        }
+        Server spare;
+        boolean fresh = false;
+        synchronized (sparePool) {
+            spare = sparePool.poll();
+            if (spare == null) {
+                if (sparesCreated >= maxSpareServers) {
+                    return null;
+                }
+                spare = new Server(this, serverCount + sparesCreated++, -1, true, localQueueCapacity);
+                allServers.add(spare);
+                fresh = true;
+            }
+            spare.retireRequested = false;
+        }
+        compensations.incrementAndGet();
+        scheduler.addServer(spare);
+        if (fresh) {
+            spare.start();
+        } else {
+            spare.retired = false;
+            LockSupport.unpark(spare);
+        }
+        return spare;
+    }
+
+    /** Runs on a retiring spare: waits in the pool until lent again (true) or the group terminates (false). */
+    boolean parkSpare(Server spare) {
+        synchronized (sparePool) {
+            spare.retired = true;
+            sparePool.push(spare);
+        }
+        while (spare.retired) {
+            if (state == TERMINATED) {
+                return false;
+            }
+            LockSupport.park(this);
+        }
+        return true;
+    }
+
+    /**
+     * A worker's state was just created: at its start, or (start false) for a running worker whose handler field
+     * the user replaced, whose first state {@link #pruneTerminated()} removes once it ends.
+     */
+    void workerStarting(WorkerTask w, boolean start) {
+        Server s = currentServer();
+        live.add(w, s != null ? (int) s.runs() + s.index() : -1);
+        if (start && state != OPEN) {
+            live.remove(w);
+            throw new RejectedExecutionException("concurrency group " + name + " is shut down: no new workers");
+        }
+    }
+
+    private void pruneTerminated() {
+        live.removeIf(w -> JdkAccess.isTerminated(w.thread));
+        if (state != OPEN && live.count() == 0) {
+            terminate();
+        }
+    }
+
+    void workerDone(WorkerTask w) {
+        live.remove(w);
+        if (state != OPEN && live.count() == 0) {
+            terminate();
+        }
+    }
+
+    // ---- lifecycle
+
+    /** Stops accepting new workers; running ones go on. */
+    public void shutdown() {
+        synchronized (this) {
+            if (state == OPEN) {
+                state = SHUTDOWN;
+            }
+        }
+        if (live.count() == 0) {
+            terminate();
+        }
+    }
+
+    private void terminate() {
+        synchronized (this) {
+            if (state == TERMINATED) {
+                return;
+            }
+            state = TERMINATED;
+        }
+        terminated.countDown();
+        for (Server s : allServers) {
+            if (s.isSpare()) {
+                s.retireRequested = true;
+            }
+            s.nudgeIfIdle();
+        }
+    }
+
+    /** Waits for every started worker to end after {@link #shutdown()}. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (;;) {
+            long left = deadline - System.nanoTime();
+            if (terminated.await(Math.min(left, 100_000_000L), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            pruneTerminated();
+            if (left <= 0) {
+                return isTerminated();
+            }
+        }
+    }
+
+    public boolean isShutdown() {
+        return state != OPEN;
+    }
+
+    public boolean isTerminated() {
+        return state == TERMINATED;
+    }
+
+    /** Workers started and not yet ended. */
+    public List<Thread> liveWorkers() {
+        pruneTerminated();
+        return live.threads();
+    }
+
+    /**
+     * Shuts down and waits up to the close timeout for the workers to end. Workers still alive then are logged
+     * with their stacks (and stay listed in {@link #liveWorkers()}); the servers keep running them.
+     *
+     * @throws IllegalStateException when called from a worker of this group (it would wait for itself)
+     */
+    @Override
+    public void close() {
+        if (current() == this && Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("close() called from a worker of group " + name
+                    + ": it would wait for itself; call shutdown() instead");
+        }
+        shutdown();
+        boolean interrupted = false;
+        boolean done;
+        try {
+            done = awaitTermination(closeTimeout);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            done = isTerminated();
+        }
+        if (!done) {
+            List<Thread> alive = liveWorkers();
+            StringBuilder sb = new StringBuilder();
+            sb.append("concurrency group ").append(name).append(": ").append(alive.size())
+                    .append(" worker(s) still alive ").append(closeTimeout.toMillis())
+                    .append(" ms after close(); the servers keep running them");
+            for (Thread t : alive) {
+                sb.append(System.lineSeparator()).append("  ").append(t).append(" ").append(t.getState());
+                for (StackTraceElement e : t.getStackTrace()) {
+                    sb.append(System.lineSeparator()).append("      at ").append(e);
+                }
+            }
+            LOG.log(System.Logger.Level.WARNING, sb.toString());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void serverExited(Server s) {
+        // nothing to release: queues are empty once the group terminated
+    }
+
+    void reportServerError(Server s, WorkerTask w, Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, "server " + s.getName() + " failed while running " + w, t);
+    }
+
+    // ---- facts
+
+    public String name() {
+        return name;
+    }
+
+    public String policyName() {
+        return scheduler.policy.name();
+    }
+
+    /** Number of regular servers (spares not included). */
+    public int serverCount() {
+        return serverCount;
+    }
+
+    Thread.UncaughtExceptionHandler uncaughtExceptionHandler() {
+        return uncaughtExceptionHandler;
+    }
+
+    public GroupStats stats() {
+        List<ServerStats> stats = new ArrayList<>();
+        for (Server s : allServers) {
+            stats.add(s.stats());
+        }
+        return new GroupStats(name, scheduler.policy.name(), stats, compensations.get(), live.count());
+    }
+
+    @Override
+    public String toString() {
+        return "ConcurrencyGroup[" + name + ", " + serverCount + " servers, " + policyName() + "]";
+    }
+
+    private static void printUncaught(Thread t, Throwable e) {
+        System.err.print("Exception in thread \"" + t.getName() + "\" ");
+        e.printStackTrace(System.err);
+    }
+
+    private static int[] allowedCpus(int servers) {
+        BitSet allowed = CpuAffinity.currentThreadAffinity();
+        int[] cpus = allowed.stream().toArray();
+        if (cpus.length == 0) {
+            throw new IllegalStateException("sched_getaffinity returned no CPU");
+        }
+        int[] out = new int[servers];
+        for (int i = 0; i < servers; i++) {
+            out[i] = cpus[i % cpus.length];
+        }
+        return out;
+    }
+
+    /** Built-in policy by name: {@code handoff} (default), {@code fifo}, {@code affinity}. */
+    public static SchedulingPolicy policy(String name) {
+        return switch (Objects.requireNonNull(name, "policy name")) {
+            case "handoff" -> new HandoffPolicy();
+            case "fifo" -> new FifoPolicy();
+            case "affinity" -> new AffinityPolicy();
+            default -> throw new IllegalArgumentException("unknown policy '" + name
+                    + "': expected one of handoff, fifo, affinity, or pass a SchedulingPolicy");
+        };
+    }
+
+    /** Settings of a new group. */
+    public static final class Builder {
+        /** Idle spin before parking; see README "Idle spin budget" for the measurement behind it. */
+        public static final Duration DEFAULT_IDLE_SPIN = Duration.ofNanos(50_000);
+
+        private int servers = Runtime.getRuntime().availableProcessors();
+        private boolean pinned;
+        private SchedulingPolicy policy = new HandoffPolicy();
+        private String name;
+        private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+        private Duration idleSpin = DEFAULT_IDLE_SPIN;
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private int localQueueCapacity = 256;
+        private int maxSpareServers = 256;
+
+        private Builder() {
+        }
+
+        /** Number of servers; default: available processors. */
+        public Builder servers(int servers) {
+            if (servers < 1 || servers > 4096) {
+                throw new IllegalArgumentException("servers must be in 1..4096, got " + servers);
+            }
+            this.servers = servers;
+            return this;
+        }
+
+        /** Pin server i to the i-th CPU this process may use (sched_setaffinity). Default: not pinned. */
+        public Builder pinned(boolean pinned) {
+            this.pinned = pinned;
+            return this;
+        }
+
+        public Builder policy(SchedulingPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** A built-in policy by name: handoff (default), fifo, affinity. */
+        public Builder policy(String name) {
+            this.policy = ConcurrencyGroup.policy(name);
+            return this;
+        }
+
+        public Builder name(String name) {
+            if (Objects.requireNonNull(name, "name").isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Handler for exceptions a worker does not catch; default: printed to System.err like the JDK does. */
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+            this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** How long an idle server spins before it parks its OS thread. */
+        public Builder idleSpin(Duration spin) {
+            if (spin.isNegative()) {
+                throw new IllegalArgumentException("idle spin must not be negative, got " + spin);
+            }
+            this.idleSpin = spin;
+            return this;
+        }
+
+        /** How long close() waits for workers before it reports them. Default 10 s. */
+        public Builder closeTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("close timeout must not be negative, got " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** Capacity of each server's local run queue, a power of two. Default 256. */
+        public Builder localQueueCapacity(int capacity) {
+            if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+                throw new IllegalArgumentException("local queue capacity must be a power of two >= 2, got "
+                        + capacity);
+            }
+            this.localQueueCapacity = capacity;
+            return this;
+        }
+
+        /** Most spare servers lent at once for blocking calls. Default 256. */
+        public Builder maxSpareServers(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max spare servers must be >= 0, got " + max);
+            }
+            this.maxSpareServers = max;
+            return this;
+        }
+
+        /**
+         * Starts the servers.
+         *
+         * @throws IllegalStateException when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+         */
+        public ConcurrencyGroup build() {
+            JdkAccess.ensureAvailable();
+            return new ConcurrencyGroup(this);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package dev.weft.sched;
+
+import dev.weft.sched.idle.IdleServerStack;
+import dev.weft.sched.internal.JdkAccess;
+import dev.weft.sched.jfr.HandoffEvent;
+import dev.weft.sched.jfr.StealEvent;
+import dev.weft.sched.policy.RunQueues;
+import dev.weft.sched.policy.SchedulingPolicy;
+import dev.weft.sched.policy.Wakeup;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The mechanism under a group's policy: run queues, the idle-server stack, stealing, and the rule that keeps the
+ * group live: <em>whenever work is placed where another server could take it, and no server is spinning, an idle
+ * server is woken</em>. Placing into the next slot does not wake anyone: the worker runs on the waker's server as
+ * soon as the waker blocks, which is the point of the hand-off.
+ *
+ * <h2>Where a runnable worker comes from</h2>
+ * {@link #schedule} classifies the caller: a worker of this group running on server S (its carrier), server S
+ * itself after its worker yielded or ended (the JDK resubmits or wakes joiners from the carrier), or any other
+ * thread (a timer, the JDK's unblocker, a platform thread). The policy gets the reason and S (or null).
+ */
+final class GroupScheduler implements RunQueues, Executor {
+
+    /** Handed to an idle server to make it look at the queues rather than run a given worker. */
+    static final WorkerTask NUDGE = new WorkerTask(null, null, null, null);
+
+    /** How long a worker must sit in a busy server's next slot before a thief may take it. */
+    static final long NEXT_SLOT_STEAL_NANOS = 20_000;
+
+    final ConcurrencyGroup group;
+    final SchedulingPolicy policy;
+    final IdleServerStack<Server> idleStack;
+    final ConcurrentLinkedQueue<Worker> shared = new ConcurrentLinkedQueue<>();
+    final long idleSpinNanos;
+    private final AtomicInteger spinning = new AtomicInteger();
+    private volatile Server[] servers = new Server[0];
+
+    GroupScheduler(ConcurrencyGroup group, SchedulingPolicy policy, int servers, long idleSpinNanos) {
+        this.group = group;
+        this.policy = policy;
+        this.idleStack = new IdleServerStack<>(servers);
+        this.idleSpinNanos = idleSpinNanos;
+    }
+
+    // ---- membership
+
+    synchronized void addServer(Server s) {
+        Server[] old = servers;
+        Server[] now = Arrays.copyOf(old, old.length + 1);
+        now[old.length] = s;
+        servers = now;
+        idleStack.setServers(now.length);
+    }
+
+    synchronized void removeServer(Server s) {
+        Server[] old = servers;
+        Server[] now = Arrays.stream(old).filter(x -> x != s).toArray(Server[]::new);
+        servers = now;
+        idleStack.setServers(Math.max(1, now.length));
+    }
+
+    Server[] serverArray() {
+        return servers;
+    }
+
+    @Override
+    public List<Server> servers() {
+        return List.of(servers);
+    }
+
+    // ---- entry point: the JDK hands over a continuation that became runnable
+
+    /**
+     * The scheduler of every worker of the group. The worker's state lives in its thread's handler field; the
+     * first call for a thread creates it (a start, or a thread whose handler the user replaced since).
+     */
+    @Override
+    public void execute(Runnable continuation) {
+        Thread vt = JdkAccess.threadOfContinuation(continuation);
+        if (vt == null) {
+            throw new RejectedExecutionException("not a virtual-thread continuation: " + continuation);
+        }
+        WorkerTask w;
+        boolean start = false;
+        if (JdkAccess.uncaughtExceptionHandlerField(vt) instanceof WorkerTask known && known.group == group) {
+            w = known;
+        } else {
+            w = new WorkerTask(group, vt, continuation, JdkAccess.uncaughtExceptionHandlerField(vt));
+            start = JdkAccess.isStartedNotRun(vt);
+            group.workerStarting(w, start);
+            JdkAccess.setUncaughtExceptionHandlerField(vt, w);
+        }
+        schedule(w, start);
+    }
+
+    private void schedule(WorkerTask w, boolean start) {
+        Thread t = Thread.currentThread();
+        Server current = null;
+        Wakeup reason = start ? Wakeup.START : Wakeup.WAKE;
+        if (t.isVirtual()) {
+            if (JdkAccess.currentCarrierThread() instanceof Server s && s.group == group) {
+                current = s;
+            }
+        } else if (t instanceof Server s && s.group == group) {
+            current = s;
+            if (s.running == w) {
+                reason = Wakeup.YIELD;
+            }
+        }
+        if (group.isTerminated()) {
+            throw new RejectedExecutionException("concurrency group " + group.name() + " is closed");
+        }
+        policy.enqueue(w, reason, current, this);
+    }
+
+    // ---- placing
+
+    @Override
+    public void runNext(Server owner, Worker worker) {
+        checkOwner(owner);
+        Worker displaced = owner.next.swap(worker);
+        if (displaced != null) {
+            pushLocal(owner, displaced);
+        }
+    }
+
+    @Override
+    public void pushLocal(Server owner, Worker worker) {
+        checkOwner(owner);
+        if (!owner.local.offer(worker)) {
+            owner.local.drainHalfTo(shared::offer);
+            if (!owner.local.offer(worker)) {
+                shared.offer(worker);
+            }
+        }
+        signalWork();
+    }
+
+    @Override
+    public void pushInbox(Server target, Worker worker) {
+        target.inbox.offer(worker);
+        IdleServerStack.Node<Server> node = target.idleNode;
+        if (node != null && !node.isDeleted() && idleStack.tryTake(node)) {
+            target.handOver(NUDGE);
+        } else {
+            signalWork();
+        }
+    }
+
+    @Override
+    public void pushShared(Worker worker) {
+        shared.offer(worker);
+        signalWork();
+    }
+
+    @Override
+    public boolean handToIdle(Worker worker) {
+        IdleServerStack.Node<Server> node = idleStack.take();
+        if (node == null) {
+            return false;
+        }
+        node.server().handOver(worker);
+        return true;
+    }
+
+    @Override
+    public boolean handTo(Server target, Worker worker) {
+        IdleServerStack.Node<Server> node = target.idleNode;
+        if (node == null || node.isDeleted() || !idleStack.tryTake(node)) {
+            return false;
+        }
+        target.handOver(worker);
+        return true;
+    }
+
+    /**
+     * Wakes an idle server when none is spinning. The spinning count is read after the work was published
+     * (volatile), and a server re-checks the queues after it stops spinning, so one of the two sees the other.
+     */
+    private void signalWork() {
+        if (spinning.get() == 0) {
+            IdleServerStack.Node<Server> node = idleStack.take();
+            if (node != null) {
+                node.server().handOver(NUDGE);
+            }
+        }
+    }
+
+    void spinningDelta(int delta) {
+        spinning.addAndGet(delta);
+    }
+
+    // ---- polling
+
+    @Override
+    public Worker pollNext(Server owner) {
+        checkOwner(owner);
+        Worker w = owner.next.take();
+        if (w != null) {
+            owner.handoffStreak++;
+            owner.count(Server.HANDOFFS, 1);
+            HandoffEvent e = new HandoffEvent();
+            if (e.isEnabled()) {
+                e.group = group.name();
+                e.server = owner.index();
+                e.worker = w.toString();
+                e.commit();
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public Worker pollLocal(Server owner) {
+        checkOwner(owner);
+        Worker w = owner.local.poll();
+        if (w != null) {
+            owner.handoffStreak = 0;
+        }
+        return w;
+    }
+
+    @Override
+    public Worker pollInbox(Server owner) {
+        checkOwner(owner);
+        Worker w = owner.inbox.poll();
+        if (w != null) {
+            owner.handoffStreak = 0;
+        }
+        return w;
+    }
+
+    @Override
+    public Worker pollShared() {
+        return shared.poll();
+    }
+
+    @Override
+    public Worker steal(Server thief) {
+        Server[] all = servers;
+        int n = all.length;
+        if (n < 2) {
+            return null;
+        }
+        int start = (int) (thief.runs() + thief.index()) % n;
+        for (int k = 0; k < n; k++) {
+            Server victim = all[(start + k) % n];
+            if (victim == thief) {
+                continue;
+            }
+            int moved = victim.local.stealHalfInto(thief.local);
+            if (moved > 0) {
+                stolen(thief, victim, "local", moved);
+                return thief.local.poll();
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            Server victim = all[(start + k) % n];
+            Worker w;
+            if (victim != thief && (w = victim.inbox.poll()) != null) {
+                stolen(thief, victim, "inbox", 1);
+                return w;
+            }
+        }
+        long now = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            Server victim = all[(start + k) % n];
+            Worker occupant;
+            if (victim != thief && (occupant = stealableNext(thief, victim, now)) != null
+                    && victim.next.steal(occupant)) {
+                stolen(thief, victim, "next", 1);
+                return occupant;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The occupant of {@code victim}'s next slot if the thief may take it: its server is blocked, or it has sat
+     * there for {@link #NEXT_SLOT_STEAL_NANOS} while its server ran nothing else (so the server is busy with a
+     * worker that does not block). Updates the thief's memory.
+     */
+    private Worker stealableNext(Server thief, Server victim, long now) {
+        Worker occupant = victim.next.peek();
+        if (occupant == null) {
+            return null;
+        }
+        if (victim.isBlocked()) {
+            return occupant;
+        }
+        long runs = victim.runs();
+        if (thief.seenVictim == victim && thief.seenOccupant == occupant && thief.seenVictimRuns == runs) {
+            return now - thief.seenAtNanos >= NEXT_SLOT_STEAL_NANOS ? occupant : null;
+        }
+        thief.seenVictim = victim;
+        thief.seenOccupant = occupant;
+        thief.seenVictimRuns = runs;
+        thief.seenAtNanos = now;
+        return null;
+    }
+
+    private void stolen(Server thief, Server victim, String source, int count) {
+        thief.handoffStreak = 0;
+        thief.count(Server.STEALS, 1);
+        thief.count(Server.STOLEN, count);
+        StealEvent e = new StealEvent();
+        if (e.isEnabled()) {
+            e.group = group.name();
+            e.thief = thief.index();
+            e.victim = victim.index();
+            e.source = source;
+            e.count = count;
+            e.commit();
+        }
+    }
+
+    /** Whether {@code server} would find something to run or steal now. */
+    boolean hasWorkFor(Server server, long now) {
+        if (!shared.isEmpty() || server.next.peek() != null || !server.local.isEmpty() || !server.inbox.isEmpty()) {
+            return true;
+        }
+        for (Server s : servers) {
+            if (s != server && (!s.local.isEmpty() || !s.inbox.isEmpty()
+                    || (s.next.peek() != null && stealableNext(server, s, now) != null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- facts
+
+    @Override
+    public int localSize(Server owner) {
+        return owner.local.size();
+    }
+
+    @Override
+    public int handoffStreak(Server server) {
+        return server.handoffStreak;
+    }
+
+    private static void checkOwner(Server owner) {
+        assert Thread.currentThread() == owner || JdkAccess.currentCarrierThread() == owner
+                : "owner-only primitive called on " + Thread.currentThread() + " for " + owner;
+    }
+
+    // ---- spares
+
+    /**
+     * A spare whose retirement was requested: gives its queued workers to the others, leaves the server list and
+     * waits in the spare pool. Returns true when it was lent again, false when the group terminated.
+     */
+    boolean retire(Server spare) {
+        Worker w;
+        while ((w = spare.next.take()) != null || (w = spare.local.poll()) != null || (w = spare.inbox.poll()) != null) {
+            pushShared(w);
+        }
+        removeServer(spare);
+        return group.parkSpare(spare);
+    }
+}

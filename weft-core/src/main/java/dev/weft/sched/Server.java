@@ -1,0 +1,277 @@
+package dev.weft.sched;
+
+import dev.weft.sched.idle.IdleServerStack;
+import dev.weft.sched.internal.CpuAffinity;
+import dev.weft.sched.queue.LocalRunQueue;
+import dev.weft.sched.queue.NextSlot;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A server: a platform thread of a concurrency group that runs the continuations of its workers.
+ *
+ * <h2>Loop</h2>
+ * Ask the policy for the next worker and run it until it parks, yields or ends (the server learns that its worker
+ * blocked when the continuation returns). With nothing to run, go idle: push a fresh node on the group's
+ * idle-server stack, spin for the idle-spin budget, then park. A waker that takes the node hands a worker over in
+ * {@link #handed} and unparks the thread if it parked.
+ *
+ * <h2>Idle-state transitions</h2>
+ * <pre>
+ *  RUNNING  -> SPINNING   push node (after unlinking deleted nodes), spinning++
+ *  SPINNING -> RUNNING    a waker marked the node and handed a worker, or this server saw work and marked its
+ *                         own node first; if a waker marked it first, wait for the worker it hands
+ *  SPINNING -> PARKED     spin budget spent: spinning--, look at the queues once more, parked = true, park
+ *  PARKED   -> RUNNING    handed != null (unpark), or the group terminated and the server marked its own node
+ * </pre>
+ * The look after {@code spinning--} pairs with wakers that publish work and then read {@code spinning}: with both
+ * sides volatile, either the waker sees the server idle or the server sees the work.
+ *
+ * <h2>Fields and who writes them</h2>
+ * Local queue, next slot, counters, hand-off streak and thief memory: this server only (thieves CAS the queue head
+ * and the next slot). {@code handed}: the waker that marked the current node, once per idle period; consumed and
+ * cleared by this server. {@code parked}: this server. {@code retireRequested}: the group, for spares.
+ */
+public final class Server extends Thread {
+
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    static final int RUNS = 0, HANDOFFS = 1, STEALS = 2, STOLEN = 3, SPINS = 4, PARKS = 5;
+
+    final ConcurrencyGroup group;
+    final GroupScheduler scheduler;
+    private final int index;
+    private final int cpu;
+    private final boolean spare;
+
+    final LocalRunQueue<Worker> local;
+    final NextSlot<Worker> next = new NextSlot<>();
+    final ConcurrentLinkedQueue<Worker> inbox = new ConcurrentLinkedQueue<>();
+
+    private final long[] counters = new long[8];
+    WorkerTask running;
+    int handoffStreak;
+
+    volatile IdleServerStack.Node<Server> idleNode;
+    volatile Worker handed;
+    volatile boolean parked;
+
+    // managed blocking
+    final java.util.concurrent.atomic.AtomicInteger blockedCount = new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean retireRequested;
+    volatile boolean retired;
+
+    // thief memory: the next-slot occupant seen at the previous look, to steal it only if it stays put
+    Server seenVictim;
+    Worker seenOccupant;
+    long seenVictimRuns;
+    long seenAtNanos;
+
+    Server(ConcurrencyGroup group, int index, int cpu, boolean spare, int localCapacity) {
+        super(null, null, group.name() + (spare ? "-spare-" : "-server-") + index, 0, false);
+        this.group = group;
+        this.scheduler = group.scheduler;
+        this.index = index;
+        this.cpu = cpu;
+        this.spare = spare;
+        this.local = new LocalRunQueue<>(localCapacity);
+        setDaemon(true);
+    }
+
+    /** Index of this server in its group. */
+    public int index() {
+        return index;
+    }
+
+    /** The CPU this server is pinned to, or -1. */
+    public int cpu() {
+        return cpu;
+    }
+
+    public ConcurrencyGroup group() {
+        return group;
+    }
+
+    /** Whether this is a spare lent to the group while another server is blocked. */
+    public boolean isSpare() {
+        return spare;
+    }
+
+    /** Whether this spare has been given back and no longer takes work. */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** Number of workers waiting in this server's inbox (a snapshot). */
+    public int inboxSize() {
+        return inbox.size();
+    }
+
+    /** Worker runs so far. */
+    public long runs() {
+        return counter(RUNS);
+    }
+
+    /** Whether a worker on this server is inside {@code ConcurrencyGroup.blocking}. */
+    public boolean isBlocked() {
+        return blockedCount.get() > 0;
+    }
+
+    public ServerStats stats() {
+        return new ServerStats(index, spare, cpu, counter(RUNS), counter(HANDOFFS), counter(STEALS),
+                counter(STOLEN), counter(SPINS), counter(PARKS));
+    }
+
+    long counter(int i) {
+        return (long) COUNTER.getOpaque(counters, i);
+    }
+
+    /** Owner only: opaque so that {@link #stats()} on another thread reads whole values. */
+    void count(int i, long delta) {
+        COUNTER.setOpaque(counters, i, (long) COUNTER.getOpaque(counters, i) + delta);
+    }
+
+    @Override
+    public void run() {
+        if (cpu >= 0) {
+            CpuAffinity.pinCurrentThread(cpu);
+        }
+        try {
+            loop();
+        } finally {
+            group.serverExited(this);
+        }
+    }
+
+    private void loop() {
+        for (;;) {
+            if (spare && retireRequested) {
+                if (!scheduler.retire(this)) {
+                    return; // the group terminated while this spare waited in the pool
+                }
+                continue; // lent again
+            }
+            Worker w = scheduler.policy.next(this, scheduler);
+            if (w == null) {
+                if (!spare && group.isTerminated()) {
+                    return;
+                }
+                w = idle();
+                if (w == null) {
+                    continue;
+                }
+            }
+            runWorker((WorkerTask) w);
+        }
+    }
+
+    void runWorker(WorkerTask w) {
+        running = w;
+        w.ranOn(this);
+        try {
+            w.continuation.run();
+        } catch (Throwable t) {
+            group.reportServerError(this, w, t);
+        } finally {
+            running = null;
+            count(RUNS, 1);
+        }
+        if (dev.weft.sched.internal.JdkAccess.isTerminated(w.thread)) {
+            group.workerDone(w);
+        }
+    }
+
+    /**
+     * Waits for work. Returns a worker handed over by a waker, or null when the server should ask its policy again
+     * (it saw work itself, was nudged, or must stop).
+     */
+    private Worker idle() {
+        IdleServerStack.Node<Server> node = new IdleServerStack.Node<>(this);
+        idleNode = node;
+        scheduler.idleStack.push(node);
+        scheduler.spinningDelta(1);
+        boolean spinning = true;
+        try {
+            long deadline = System.nanoTime() + scheduler.idleSpinNanos;
+            for (int i = 1; ; i++) {
+                Worker h = handed;
+                if (h != null) {
+                    count(SPINS, 1);
+                    return takeHanded(h);
+                }
+                if (node.isDeleted()) {
+                    Thread.onSpinWait(); // a waker marked the node and is about to hand a worker over
+                    continue;
+                }
+                if ((i & 15) == 0) {
+                    long now = System.nanoTime();
+                    if (scheduler.hasWorkFor(this, now) || mustStop()) {
+                        if (scheduler.idleStack.tryTake(node)) {
+                            count(SPINS, 1);
+                            return null;
+                        }
+                        continue; // a waker won the node: its worker is on the way
+                    }
+                    if (now - deadline > 0) {
+                        break;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+            spinning = false;
+            scheduler.spinningDelta(-1);
+            if ((scheduler.hasWorkFor(this, System.nanoTime()) || mustStop()) && scheduler.idleStack.tryTake(node)) {
+                count(SPINS, 1);
+                return null;
+            }
+            count(PARKS, 1);
+            parked = true;
+            Worker h;
+            while ((h = handed) == null) {
+                if (mustStop() && scheduler.idleStack.tryTake(node)) {
+                    return null;
+                }
+                LockSupport.park(this);
+            }
+            return takeHanded(h);
+        } finally {
+            parked = false;
+            if (spinning) {
+                scheduler.spinningDelta(-1);
+            }
+        }
+    }
+
+    private Worker takeHanded(Worker h) {
+        handed = null;
+        return h == GroupScheduler.NUDGE ? null : h;
+    }
+
+    private boolean mustStop() {
+        return spare ? retireRequested : group.isTerminated();
+    }
+
+    /** Waker side: hands {@code w} (or the nudge) to this server, whose idle node the caller has just marked. */
+    void handOver(Worker w) {
+        handed = w;
+        if (parked) {
+            LockSupport.unpark(this);
+        }
+    }
+
+    /** Wakes this server if it is idle, so that it looks at its queues or stop flags. */
+    void nudgeIfIdle() {
+        IdleServerStack.Node<Server> node = idleNode;
+        if (node != null && scheduler.idleStack.tryTake(node)) {
+            handOver(GroupScheduler.NUDGE);
+        }
+        LockSupport.unpark(this);
+    }
+
+    @Override
+    public String toString() {
+        return getName();
+    }
+}

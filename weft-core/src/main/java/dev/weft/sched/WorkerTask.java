@@ -1,0 +1,75 @@
+package dev.weft.sched;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The implementation of {@link Worker}: the group's per-worker state, created when the JDK first hands the
+ * group a continuation of the virtual thread (its start) and kept in the thread's uncaught-exception handler field
+ * (see {@code JdkAccess}): as a handler it forwards to the handler the user set on the builder, or to the group's.
+ *
+ * <h2>Fields and who writes them</h2>
+ * <ul>
+ *   <li>{@code thread}, {@code continuation}, {@code userHandler}: final, set before the state is published
+ *       through the handler field (volatile).</li>
+ *   <li>{@code lastServer}: written (opaque) by the server that runs the worker, read (opaque) by policies;
+ *       a stale value only makes {@code affinity} pick a worse server.</li>
+ *   <li>{@code prevLive}, {@code nextLive}, {@code stripe}: guarded by the lock of the registry stripe.</li>
+ * </ul>
+ */
+final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler {
+
+    private static final VarHandle LAST_SERVER;
+
+    static {
+        try {
+            LAST_SERVER = MethodHandles.lookup().findVarHandle(WorkerTask.class, "lastServer", Server.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ConcurrencyGroup group;
+    final Thread thread;
+    final Runnable continuation;
+    private final Thread.UncaughtExceptionHandler userHandler;
+    @SuppressWarnings("unused") // accessed through LAST_SERVER
+    private Server lastServer;
+
+    // live-worker registry links, guarded by the stripe's lock
+    WorkerTask prevLive;
+    WorkerTask nextLive;
+    int stripe = -1;
+
+    WorkerTask(ConcurrencyGroup group, Thread thread, Runnable continuation,
+               Thread.UncaughtExceptionHandler userHandler) {
+        this.group = group;
+        this.thread = thread;
+        this.continuation = continuation;
+        this.userHandler = userHandler;
+    }
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public Server lastServer() {
+        return (Server) LAST_SERVER.getOpaque(this);
+    }
+
+    void ranOn(Server server) {
+        LAST_SERVER.setOpaque(this, server);
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        (userHandler != null ? userHandler : group.uncaughtExceptionHandler()).uncaughtException(t, e);
+    }
+
+    @Override
+    public String toString() {
+        return String.valueOf(thread);
+    }
+}
