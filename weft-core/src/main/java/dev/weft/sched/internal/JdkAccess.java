@@ -95,6 +95,7 @@ public final class JdkAccess {
                 }
                 Thread runner = Thread.ofPlatform().daemon().start(captured[0]); // let the probe end
                 runner.join();
+                JdkPollers.startOnPlatformThread();
             } catch (Throwable e) {
                 cause = "this JDK (" + Runtime.version() + ") lacks an internal weft relies on: " + e
                         + ". weft needs JDK 25 or later with virtual threads.";
@@ -113,6 +114,7 @@ public final class JdkAccess {
 
     private JdkAccess() {
     }
+
 
     /** Null when weft can run here, else why not and what to do about it. */
     public static String unavailabilityCause() {

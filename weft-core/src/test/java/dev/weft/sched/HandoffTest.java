@@ -1,0 +1,116 @@
+package dev.weft.sched;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The synchronous same-server hand-off of the default policy. */
+class HandoffTest {
+
+    @RepeatedTest(20)
+    void wokenWorkerRunsOnTheWakersServerRightAfterIt() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).name("handoff").build()) {
+            AtomicReference<Server> wakerServer = new AtomicReference<>();
+            AtomicReference<Server> wokenServer = new AtomicReference<>();
+            AtomicLong runsWhileWakerRan = new AtomicLong();
+            AtomicLong runsWhenWokenRan = new AtomicLong();
+            CountDownLatch wokenParked = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread woken = group.threadBuilder().name("woken").start(() -> {
+                wokenParked.countDown();
+                while (wakerServer.get() == null) {
+                    LockSupport.park();
+                }
+                Server s = ConcurrencyGroup.currentServer();
+                wokenServer.set(s);
+                runsWhenWokenRan.set(s.runs());
+                done.countDown();
+            });
+            wokenParked.await();
+            awaitState(woken, Thread.State.WAITING);
+            group.threadBuilder().name("waker").start(() -> {
+                Server s = ConcurrencyGroup.currentServer();
+                runsWhileWakerRan.set(s.runs());
+                wakerServer.set(s);
+                LockSupport.unpark(woken);
+                // ends here: the server must run the woken worker next
+            });
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertSame(wakerServer.get(), wokenServer.get(), "the woken worker runs on the waker's server");
+            assertEquals(runsWhileWakerRan.get() + 1, runsWhenWokenRan.get(),
+                    "nothing ran on that server between the waker and the woken worker");
+            assertTrue(group.stats().handoffs() >= 1);
+        }
+    }
+
+    @Test
+    void pingPongStaysOnOneServer() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).build()) {
+            int rounds = 10_000;
+            Thread[] t = new Thread[2];
+            int[] turn = new int[1];
+            Server[][] seen = new Server[2][rounds];
+            CountDownLatch start = new CountDownLatch(1);
+            for (int me = 0; me < 2; me++) {
+                int self = me;
+                t[me] = group.threadBuilder().unstarted(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    for (int i = 0; i < rounds; i++) {
+                        while (turnOf(turn) != self) {
+                            LockSupport.park();
+                        }
+                        seen[self][i] = ConcurrencyGroup.currentServer();
+                        setTurn(turn, 1 - self);
+                        LockSupport.unpark(t[1 - self]);
+                    }
+                });
+            }
+            t[0].start();
+            t[1].start();
+            start.countDown();
+            t[0].join();
+            t[1].join();
+            long sameServer = 0;
+            for (int i = 1; i < rounds; i++) {
+                if (seen[0][i] == seen[1][i - 1]) {
+                    sameServer++;
+                }
+            }
+            // each pass of the token is a hand-off to the waker's server, except while the two start up
+            assertTrue(sameServer > rounds * 9L / 10, "passes on the same server: " + sameServer + " of " + rounds);
+        }
+    }
+
+    private static int turnOf(int[] turn) {
+        synchronized (turn) {
+            return turn[0];
+        }
+    }
+
+    private static void setTurn(int[] turn, int v) {
+        synchronized (turn) {
+            turn[0] = v;
+        }
+    }
+
+    static void awaitState(Thread t, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != state) {
+            if (System.nanoTime() > deadline) {
+                fail(t + " never reached " + state + ", is " + t.getState());
+            }
+            Thread.sleep(1);
+        }
+    }
+}

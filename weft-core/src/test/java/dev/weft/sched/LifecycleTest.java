@@ -1,0 +1,167 @@
+package dev.weft.sched;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** close(), shutdown and the uncaught-exception handler. */
+class LifecycleTest {
+
+    @Test
+    void closeLetsRunningWorkersFinish() throws Exception {
+        AtomicBoolean finished = new AtomicBoolean();
+        ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).build();
+        group.threadBuilder().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            finished.set(true);
+        });
+        group.close();
+        assertTrue(finished.get(), "close() returned before the worker ended");
+        assertTrue(group.isTerminated());
+        assertTrue(group.liveWorkers().isEmpty());
+    }
+
+    @Test
+    void closedGroupRejectsNewWorkers() {
+        ConcurrencyGroup group = ConcurrencyGroup.builder().name("closed").build();
+        group.close();
+        var e = assertThrows(RejectedExecutionException.class, () -> group.threadBuilder().start(() -> { }));
+        assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+    }
+
+    @Test
+    void closeReportsWorkersStillAliveAndKeepsRunningThem() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).closeTimeout(Duration.ofMillis(200)).build();
+        Thread straggler = group.threadBuilder().name("straggler").start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            finished.set(true);
+        });
+        group.close(); // waits 200 ms, then reports
+        List<Thread> alive = group.liveWorkers();
+        assertEquals(List.of(straggler), alive, "the straggler is reported");
+        assertFalse(group.isTerminated());
+        release.countDown(); // it is not dropped: the server still runs it
+        straggler.join(10_000);
+        assertTrue(finished.get());
+        assertTrue(group.awaitTermination(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void closeFromAWorkerOfTheGroupIsRefused() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().build()) {
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            group.threadBuilder().start(() -> {
+                try {
+                    group.close();
+                } catch (Throwable t) {
+                    error.set(t);
+                }
+            }).join();
+            assertInstanceOf(IllegalStateException.class, error.get());
+            assertFalse(group.isShutdown());
+        }
+    }
+
+    @Test
+    void uncaughtExceptionReachesTheGroupHandler() throws Exception {
+        AtomicReference<Throwable> caught = new AtomicReference<>();
+        AtomicReference<Thread> in = new AtomicReference<>();
+        CountDownLatch handled = new CountDownLatch(1);
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().uncaughtExceptionHandler((t, e) -> {
+            in.set(t);
+            caught.set(e);
+            handled.countDown();
+        }).build()) {
+            Thread w = group.threadBuilder().start(() -> {
+                throw new IllegalArgumentException("boom");
+            });
+            assertTrue(handled.await(10, TimeUnit.SECONDS));
+            assertEquals("boom", caught.get().getMessage());
+            assertSame(w, in.get());
+        }
+    }
+
+    @Test
+    void builderHandlerWinsOverTheGroupHandler() throws Exception {
+        CountDownLatch groupHandler = new CountDownLatch(1);
+        CountDownLatch ownHandler = new CountDownLatch(1);
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder()
+                .uncaughtExceptionHandler((t, e) -> groupHandler.countDown()).build()) {
+            group.threadBuilder().uncaughtExceptionHandler((t, e) -> ownHandler.countDown())
+                    .start(() -> {
+                        throw new IllegalStateException("mine");
+                    }).join();
+            assertTrue(ownHandler.await(10, TimeUnit.SECONDS));
+            assertEquals(1, groupHandler.getCount());
+        }
+    }
+
+    @Test
+    void executorRunsTasksOnTheGroup() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().name("exec").build();
+             ExecutorService executor = group.executor()) {
+            Future<ConcurrencyGroup> f = executor.submit(ConcurrencyGroup::current);
+            assertSame(group, f.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void currentIsNullOutsideWorkers() {
+        assertNull(ConcurrencyGroup.current());
+        assertNull(ConcurrencyGroup.currentServer());
+    }
+
+    @Test
+    void virtualThreadsStartedByAWorkerJoinItsGroup() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().build()) {
+            AtomicReference<ConcurrencyGroup> childGroup = new AtomicReference<>();
+            group.threadBuilder().start(() -> {
+                try {
+                    Thread.ofVirtual().start(() -> childGroup.set(ConcurrencyGroup.current())).join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }).join();
+            assertSame(group, childGroup.get());
+        }
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheirValue() {
+        var b = ConcurrencyGroup.builder();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.servers(0)).getMessage().contains("0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.policy("lifo")).getMessage()
+                .contains("handoff, fifo, affinity"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.localQueueCapacity(100)).getMessage()
+                .contains("100"));
+        assertThrows(IllegalArgumentException.class, () -> b.idleSpin(Duration.ofNanos(-1)));
+    }
+
+    static void sleep(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
