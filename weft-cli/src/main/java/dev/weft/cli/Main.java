@@ -1,0 +1,58 @@
+package dev.weft.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code weft} command.
+ *
+ * <pre>
+ * weft demo                          a concurrency group at work, with its counters
+ * weft bench NAME [--quick] [--json] JMH benchmarks against the JDK's scheduler (NAME: see weft bench --list)
+ * weft help
+ * </pre>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) {
+            usage(err);
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        return switch (args[0]) {
+            case "demo" -> Demo.run(rest, out);
+            case "bench" -> {
+                dev.weft.bench.BenchRunner.main(rest);
+                yield 0;
+            }
+            case "help", "-h", "--help" -> {
+                usage(out);
+                yield 0;
+            }
+            default -> {
+                err.println("weft: unknown command '" + args[0] + "'");
+                usage(err);
+                yield 2;
+            }
+        };
+    }
+
+    private static void usage(PrintStream s) {
+        s.println("""
+                usage: weft COMMAND
+                  demo                            run a concurrency group: workers, hand-offs, steals, blocking
+                                                  calls, and print its counters
+                  bench NAME [--quick] [--json]   run a JMH benchmark against the JDK's own scheduler
+                                                  (NAME: pingpong, yield-many, chained-spawn, spawn-many, skynet,
+                                                  idle-wake, all)
+                  help                            this text""");
+    }
+}
