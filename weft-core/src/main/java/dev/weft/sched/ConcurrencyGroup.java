@@ -214,7 +214,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
      */
     void workerStarting(WorkerTask w, boolean start) {
         Server s = currentServer();
-        live.add(w, s != null ? (int) s.runs() + s.index() : -1);
+        live.add(w, s != null ? s.index() : -1); // a stripe per server: it usually ends on the same server
         if (start && state != OPEN) {
             live.remove(w);
             throw new RejectedExecutionException("concurrency group " + name + " is shut down: no new workers");

@@ -39,7 +39,10 @@ final class GroupScheduler implements RunQueues, Executor {
     final IdleServerStack<Server> idleStack;
     final ConcurrentLinkedQueue<Worker> shared = new ConcurrentLinkedQueue<>();
     final long idleSpinNanos;
+    /** Servers spinning in their idle phase: they will find work placed in any queue without being woken. */
     private final AtomicInteger spinning = new AtomicInteger();
+    /** Servers between pushing their idle node and leaving the idle state. */
+    private final AtomicInteger idle = new AtomicInteger();
     private volatile Server[] servers = new Server[0];
 
     GroupScheduler(ConcurrencyGroup group, SchedulingPolicy policy, int servers, long idleSpinNanos) {
@@ -185,7 +188,7 @@ final class GroupScheduler implements RunQueues, Executor {
      * (volatile), and a server re-checks the queues after it stops spinning, so one of the two sees the other.
      */
     private void signalWork() {
-        if (spinning.get() == 0) {
+        if (spinning.get() == 0 && idle.get() > 0) {
             IdleServerStack.Node<Server> node = idleStack.take();
             if (node != null) {
                 node.server().handOver(NUDGE);
@@ -195,6 +198,15 @@ final class GroupScheduler implements RunQueues, Executor {
 
     void spinningDelta(int delta) {
         spinning.addAndGet(delta);
+    }
+
+    void idleDelta(int delta) {
+        idle.addAndGet(delta);
+    }
+
+    @Override
+    public int spinningServers() {
+        return spinning.get();
     }
 
     // ---- polling
@@ -210,7 +222,7 @@ final class GroupScheduler implements RunQueues, Executor {
             if (e.isEnabled()) {
                 e.group = group.name();
                 e.server = owner.index();
-                e.worker = w.toString();
+                e.workerThreadId = ((WorkerTask) w).thread.threadId();
                 e.commit();
             }
         }

@@ -190,6 +190,7 @@ public final class Server extends Thread {
     private Worker idle() {
         IdleServerStack.Node<Server> node = new IdleServerStack.Node<>(this);
         idleNode = node;
+        scheduler.idleDelta(1);
         scheduler.idleStack.push(node);
         scheduler.spinningDelta(1);
         boolean spinning = true;
@@ -241,6 +242,7 @@ public final class Server extends Thread {
             if (spinning) {
                 scheduler.spinningDelta(-1);
             }
+            scheduler.idleDelta(-1);
         }
     }
 

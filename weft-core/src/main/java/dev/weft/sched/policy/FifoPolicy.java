@@ -5,7 +5,8 @@ import dev.weft.sched.Worker;
 
 /**
  * One shared FIFO queue for every runnable worker, like the JDK's default scheduler seen from outside: no next
- * slot, no local queues. A runnable worker goes straight to an idle server when there is one.
+ * slot, no local queues. A runnable worker goes straight to an idle server when there is one and none is
+ * spinning (a spinning server takes it from the queue).
  */
 public final class FifoPolicy implements SchedulingPolicy {
 
@@ -16,7 +17,7 @@ public final class FifoPolicy implements SchedulingPolicy {
 
     @Override
     public void enqueue(Worker worker, Wakeup reason, Server current, RunQueues queues) {
-        if (reason == Wakeup.YIELD || !queues.handToIdle(worker)) {
+        if (reason == Wakeup.YIELD || queues.spinningServers() > 0 || !queues.handToIdle(worker)) {
             queues.pushShared(worker);
         }
     }

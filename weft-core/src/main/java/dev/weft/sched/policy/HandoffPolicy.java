@@ -12,8 +12,10 @@ import dev.weft.sched.Worker;
  *       {@code runnext}). A hand-off chain may take the next slot {@value #MAX_HANDOFF_STREAK} times in a row
  *       while S's local queue waits; then the local queue goes first.</li>
  *   <li>A worker that yields goes to the tail of its server's local queue.</li>
- *   <li>A worker made runnable from outside the group's servers goes to an idle server directly, else to the
- *       shared queue.</li>
+ *   <li>A worker made runnable from outside the group's servers goes to the shared queue when a server is
+ *       spinning (it takes it from there, and a burst of starts is drained in one go, with no hand-over per
+ *       worker); otherwise it is handed to an idle server taken from the idle-server stack, which it wakes; with
+ *       no idle server it waits in the shared queue.</li>
  *   <li>A server takes its next slot, then its local queue, then its inbox, then the shared queue, then steals.
  *       Every {@value #SHARED_CHECK_INTERVAL}th run looks at the shared queue first so it cannot starve (Go's
  *       {@code schedtick % 61}).</li>
@@ -34,7 +36,7 @@ public class HandoffPolicy implements SchedulingPolicy {
     @Override
     public void enqueue(Worker worker, Wakeup reason, Server current, RunQueues queues) {
         if (current == null) {
-            if (!queues.handToIdle(worker)) {
+            if (queues.spinningServers() > 0 || !queues.handToIdle(worker)) {
                 queues.pushShared(worker);
             }
         } else if (reason == Wakeup.YIELD) {

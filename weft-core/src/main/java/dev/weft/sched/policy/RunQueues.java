@@ -72,6 +72,12 @@ public interface RunQueues {
     /** Consecutive runs {@code server} took from its next slot since it last ran anything else. */
     int handoffStreak(Server server);
 
+    /**
+     * Servers spinning in their idle phase now (a snapshot). They look at every queue while they spin, so work
+     * placed in the shared queue reaches one of them without a wake-up.
+     */
+    int spinningServers();
+
     /** The servers of the group, spares in use included. */
     java.util.List<Server> servers();
 }
