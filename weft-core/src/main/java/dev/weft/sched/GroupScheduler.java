@@ -86,37 +86,44 @@ final class GroupScheduler implements RunQueues, Executor {
      */
     @Override
     public void execute(Runnable continuation) {
+        Thread caller = Thread.currentThread();
+        if (caller instanceof Server s && s.group == group) {
+            WorkerTask running = s.running;
+            if (running != null && running.continuation == continuation) {
+                // its own worker yielded (or was unparked while parking): resubmitted from the carrier
+                enqueue(running, Wakeup.YIELD, s);
+                return;
+            }
+        }
         Thread vt = JdkAccess.threadOfContinuation(continuation);
         if (vt == null) {
             throw new RejectedExecutionException("not a virtual-thread continuation: " + continuation);
         }
         WorkerTask w;
-        boolean start = false;
+        Wakeup reason = Wakeup.WAKE;
         if (JdkAccess.uncaughtExceptionHandlerField(vt) instanceof WorkerTask known && known.group == group) {
             w = known;
         } else {
             w = new WorkerTask(group, vt, continuation, JdkAccess.uncaughtExceptionHandlerField(vt));
-            start = JdkAccess.isStartedNotRun(vt);
+            boolean start = JdkAccess.isStartedNotRun(vt);
             group.workerStarting(w, start);
             JdkAccess.setUncaughtExceptionHandlerField(vt, w);
+            if (start) {
+                reason = Wakeup.START;
+            }
         }
-        schedule(w, start);
-    }
-
-    private void schedule(WorkerTask w, boolean start) {
-        Thread t = Thread.currentThread();
         Server current = null;
-        Wakeup reason = start ? Wakeup.START : Wakeup.WAKE;
-        if (t.isVirtual()) {
+        if (caller.isVirtual()) {
             if (JdkAccess.currentCarrierThread() instanceof Server s && s.group == group) {
                 current = s;
             }
-        } else if (t instanceof Server s && s.group == group) {
-            current = s;
-            if (s.running == w) {
-                reason = Wakeup.YIELD;
-            }
+        } else if (caller instanceof Server s && s.group == group) {
+            current = s; // the server itself, after its worker ended: waking the worker's joiners
         }
+        enqueue(w, reason, current);
+    }
+
+    private void enqueue(WorkerTask w, Wakeup reason, Server current) {
         if (group.isTerminated()) {
             throw new RejectedExecutionException("concurrency group " + group.name() + " is closed");
         }

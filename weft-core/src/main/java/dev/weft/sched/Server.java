@@ -218,8 +218,12 @@ public final class Server extends Thread {
                     if (now - deadline > 0) {
                         break;
                     }
+                    // give the CPU to any other runnable thread on this core (a producer of our work, when there
+                    // are more runnable threads than cores): sched_yield returns at once when there is none
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
                 }
-                Thread.onSpinWait();
             }
             spinning = false;
             scheduler.spinningDelta(-1);
