@@ -88,7 +88,7 @@ final class GroupScheduler implements RunQueues, Executor {
     public void execute(Runnable continuation) {
         Thread caller = Thread.currentThread();
         if (caller instanceof Server s && s.group == group) {
-            WorkerTask running = s.running;
+            WorkerTask running = s.own.running;
             if (running != null && running.continuation == continuation) {
                 // its own worker yielded (or was unparked while parking): resubmitted from the carrier
                 enqueue(running, Wakeup.YIELD, s);
@@ -223,7 +223,7 @@ final class GroupScheduler implements RunQueues, Executor {
         checkOwner(owner);
         Worker w = owner.next.take();
         if (w != null) {
-            owner.handoffStreak++;
+            owner.own.handoffStreak++;
             owner.count(Server.HANDOFFS, 1);
             HandoffEvent e = new HandoffEvent();
             if (e.isEnabled()) {
@@ -241,7 +241,7 @@ final class GroupScheduler implements RunQueues, Executor {
         checkOwner(owner);
         Worker w = owner.local.poll();
         if (w != null) {
-            owner.handoffStreak = 0;
+            owner.own.handoffStreak = 0;
         }
         return w;
     }
@@ -251,7 +251,7 @@ final class GroupScheduler implements RunQueues, Executor {
         checkOwner(owner);
         Worker w = owner.inbox.poll();
         if (w != null) {
-            owner.handoffStreak = 0;
+            owner.own.handoffStreak = 0;
         }
         return w;
     }
@@ -326,7 +326,7 @@ final class GroupScheduler implements RunQueues, Executor {
     }
 
     private void stolen(Server thief, Server victim, String source, int count) {
-        thief.handoffStreak = 0;
+        thief.own.handoffStreak = 0;
         thief.count(Server.STEALS, 1);
         thief.count(Server.STOLEN, count);
         StealEvent e = new StealEvent();
@@ -363,7 +363,7 @@ final class GroupScheduler implements RunQueues, Executor {
 
     @Override
     public int handoffStreak(Server server) {
-        return server.handoffStreak;
+        return server.own.handoffStreak;
     }
 
     private static void checkOwner(Server owner) {

@@ -50,9 +50,8 @@ public final class Server extends Thread {
     final NextSlot<Worker> next = new NextSlot<>();
     final ConcurrentLinkedQueue<Worker> inbox = new ConcurrentLinkedQueue<>();
 
-    private final long[] counters = new long[8];
-    WorkerTask running;
-    int handoffStreak;
+    /** running, handoffStreak and the counters, padded: written on every run. */
+    final OwnerState own = new OwnerState();
 
     volatile IdleServerStack.Node<Server> idleNode;
     volatile Worker handed;
@@ -125,12 +124,14 @@ public final class Server extends Thread {
     }
 
     long counter(int i) {
-        return (long) COUNTER.getOpaque(counters, i);
+        return (long) COUNTER.getOpaque(own.counters, OwnerState.COUNTERS_AT + i);
     }
 
     /** Owner only: opaque so that {@link #stats()} on another thread reads whole values. */
     void count(int i, long delta) {
-        COUNTER.setOpaque(counters, i, (long) COUNTER.getOpaque(counters, i) + delta);
+        long[] c = own.counters;
+        int at = OwnerState.COUNTERS_AT + i;
+        COUNTER.setOpaque(c, at, (long) COUNTER.getOpaque(c, at) + delta);
     }
 
     @Override
@@ -168,14 +169,14 @@ public final class Server extends Thread {
     }
 
     void runWorker(WorkerTask w) {
-        running = w;
+        own.running = w;
         w.ranOn(this);
         try {
             w.continuation.run();
         } catch (Throwable t) {
             group.reportServerError(this, w, t);
         } finally {
-            running = null;
+            own.running = null;
             count(RUNS, 1);
         }
         if (dev.weft.sched.internal.JdkAccess.isTerminated(w.thread)) {

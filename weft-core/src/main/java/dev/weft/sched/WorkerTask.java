@@ -59,8 +59,11 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
         return (Server) LAST_SERVER.getOpaque(this);
     }
 
+    /** Records the server; writes only on a change, so a worker that stays put does not dirty its cache line. */
     void ranOn(Server server) {
-        LAST_SERVER.setOpaque(this, server);
+        if (LAST_SERVER.getOpaque(this) != server) {
+            LAST_SERVER.setOpaque(this, server);
+        }
     }
 
     @Override

@@ -21,9 +21,14 @@ import java.util.function.Consumer;
  * {@code head}: moved by CAS (volatile) by any consumer; the owner reads it with acquire before reusing a slot.
  * Elements are plain: their visibility rides on the {@code tail} and {@code head} accesses around them.
  *
+ * <h2>Declaration order</h2>
+ * {@code head} and {@code tail} sit on cache lines of their own (JCTools' padding by superclasses: HotSpot lays out
+ * a superclass's fields first), so the owner's {@code tail} stores do not slow thieves reading {@code head}, nor
+ * another server's queue that the allocator happened to place next to this one.
+ *
  * @param <T> element type
  */
-public final class LocalRunQueue<T> {
+public final class LocalRunQueue<T> extends LocalRunQueueTail {
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -31,8 +36,8 @@ public final class LocalRunQueue<T> {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(LocalRunQueue.class, "head", int.class);
-            TAIL = l.findVarHandle(LocalRunQueue.class, "tail", int.class);
+            HEAD = l.findVarHandle(LocalRunQueueHead.class, "head", int.class);
+            TAIL = l.findVarHandle(LocalRunQueueTail.class, "tail", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,10 +45,6 @@ public final class LocalRunQueue<T> {
 
     private final Object[] buffer;
     private final int mask;
-    /** Next slot to consume; CAS by the owner and thieves. */
-    private volatile int head;
-    /** Next slot to fill; written only by the owner (release). */
-    private volatile int tail;
 
     /** @param capacity a power of two, at least 2 */
     public LocalRunQueue(int capacity) {
@@ -150,4 +151,23 @@ public final class LocalRunQueue<T> {
     public boolean isEmpty() {
         return size() == 0;
     }
+}
+
+abstract class LocalRunQueuePad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+abstract class LocalRunQueueHead extends LocalRunQueuePad0 {
+    /** Next slot to consume; CAS by the owner and thieves. */
+    volatile int head;
+}
+
+abstract class LocalRunQueuePad1 extends LocalRunQueueHead {
+    long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+}
+
+abstract class LocalRunQueueTail extends LocalRunQueuePad1 {
+    /** Next slot to fill; written only by the owner (release). */
+    volatile int tail;
+    long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
 }

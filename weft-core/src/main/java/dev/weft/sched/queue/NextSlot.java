@@ -11,21 +11,22 @@ import java.lang.invoke.VarHandle;
  * {@link #steal} only if it is still the one it saw before (see {@code RunQueues}): a worker parked here is about
  * to run on a hot cache and is stolen only when its server is stuck on something else.
  *
- * <p>The single field is accessed only with atomic read-modify-write or volatile reads.
+ * <p>The single field is accessed only with atomic read-modify-write or volatile reads. It is padded to cache
+ * lines of its own (superclass padding, as in {@link LocalRunQueue}): the owner swaps it on every hand-off.
  */
-public final class NextSlot<T> {
+public final class NextSlot<T> extends NextSlotField {
 
     private static final VarHandle SLOT;
 
     static {
         try {
-            SLOT = MethodHandles.lookup().findVarHandle(NextSlot.class, "slot", Object.class);
+            SLOT = MethodHandles.lookup().findVarHandle(NextSlotField.class, "slot", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private volatile Object slot;
+    long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 
     /** Owner: puts {@code element} in the slot and returns the one it displaced (or null). */
     @SuppressWarnings("unchecked")
@@ -48,4 +49,12 @@ public final class NextSlot<T> {
     public T peek() {
         return (T) slot;
     }
+}
+
+abstract class NextSlotPad {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+abstract class NextSlotField extends NextSlotPad {
+    volatile Object slot;
 }
