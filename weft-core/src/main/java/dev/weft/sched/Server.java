@@ -127,11 +127,12 @@ public final class Server extends Thread {
         return (long) COUNTER.getOpaque(own.counters, OwnerState.COUNTERS_AT + i);
     }
 
-    /** Owner only: opaque so that {@link #stats()} on another thread reads whole values. */
+    /**
+     * Owner only. A plain increment (a 64-bit store is whole on the 64-bit JVMs weft runs on); {@link #stats()}
+     * reads with opaque loads and may see a slightly old value.
+     */
     void count(int i, long delta) {
-        long[] c = own.counters;
-        int at = OwnerState.COUNTERS_AT + i;
-        COUNTER.setOpaque(c, at, (long) COUNTER.getOpaque(c, at) + delta);
+        own.counters[OwnerState.COUNTERS_AT + i] += delta;
     }
 
     @Override
