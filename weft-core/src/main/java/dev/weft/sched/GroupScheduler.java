@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * soon as the waker blocks, which is the point of the hand-off.
  *
  * <h2>Where a runnable worker comes from</h2>
- * {@link #schedule} classifies the caller: a worker of this group running on server S (its carrier), server S
+ * {@link #execute} (the JDK hands over a continuation) classifies the caller: a worker of this group running on server S (its carrier), server S
  * itself after its worker yielded or ended (the JDK resubmits or wakes joiners from the carrier), or any other
  * thread (a timer, the JDK's unblocker, a platform thread). The policy gets the reason and S (or null).
  */
