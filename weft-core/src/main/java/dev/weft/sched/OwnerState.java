@@ -22,6 +22,8 @@ abstract class OwnerStateFields extends OwnerStatePad {
     WorkerTask running;
     /** Consecutive runs taken from the next slot. */
     int handoffStreak;
+    /** Runs, as an int the owner reads plainly: the scheduling tick policies use for periodic checks. */
+    int tick;
     /**
      * Runs, hand-offs, steals, stolen, spins, parks ({@link Server#RUNS} and the others) at indexes
      * {@link #COUNTERS_AT}..: an array of its own, padded at both ends for the same reason.

@@ -108,9 +108,17 @@ public final class Server extends Thread {
         return inbox.size();
     }
 
-    /** Worker runs so far. */
+    /** Worker runs so far (any thread; see {@link #tick()} for the owner's cheap form). */
     public long runs() {
         return counter(RUNS);
+    }
+
+    /**
+     * The scheduling tick: the run count as an int, wrapping. For the server itself (a policy's {@code next}): a
+     * plain read of a field only it writes.
+     */
+    public int tick() {
+        return own.tick;
     }
 
     /** Whether a worker on this server is inside {@code ConcurrencyGroup.blocking}. */
@@ -178,6 +186,7 @@ public final class Server extends Thread {
             group.reportServerError(this, w, t);
         } finally {
             own.running = null;
+            own.tick++;
             count(RUNS, 1);
         }
         if (dev.weft.sched.internal.JdkAccess.isTerminated(w.thread)) {

@@ -17,16 +17,16 @@ import dev.weft.sched.Worker;
  *       worker); otherwise it is handed to an idle server taken from the idle-server stack, which it wakes; with
  *       no idle server it waits in the shared queue.</li>
  *   <li>A server takes its next slot, then its local queue, then its inbox, then the shared queue, then steals.
- *       Every {@value #SHARED_CHECK_INTERVAL}th run looks at the shared queue first so it cannot starve (Go's
- *       {@code schedtick % 61}).</li>
+ *       Every {@value #SHARED_CHECK_INTERVAL}th run ({@link Server#tick()}) looks at the shared queue first so it
+ *       cannot starve (Go's {@code schedtick % 61}).</li>
  * </ul>
  */
 public class HandoffPolicy implements SchedulingPolicy {
 
     /** Hand-offs in a row before the local queue gets a turn (Tokio's {@code MAX_LIFO_POLLS_PER_TICK} is 3). */
     public static final int MAX_HANDOFF_STREAK = 3;
-    /** Runs between looks at the shared queue first. */
-    public static final int SHARED_CHECK_INTERVAL = 61;
+    /** Runs between looks at the shared queue first; a power of two, so a mask (Go uses 61 and a remainder). */
+    public static final int SHARED_CHECK_INTERVAL = 64;
 
     @Override
     public String name() {
@@ -49,7 +49,7 @@ public class HandoffPolicy implements SchedulingPolicy {
     @Override
     public Worker next(Server server, RunQueues queues) {
         Worker w;
-        if (server.runs() % SHARED_CHECK_INTERVAL == 0 && (w = queues.pollShared()) != null) {
+        if ((server.tick() & (SHARED_CHECK_INTERVAL - 1)) == 0 && (w = queues.pollShared()) != null) {
             return w;
         }
         if ((queues.handoffStreak(server) < MAX_HANDOFF_STREAK || queues.localSize(server) == 0)
