@@ -209,27 +209,41 @@ public final class ConcurrencyGroup implements AutoCloseable {
     }
 
     /**
-     * A worker's state was just created: at its start, or (start false) for a running worker whose handler field
-     * the user replaced, whose first state {@link #pruneTerminated()} removes once it ends.
+     * A worker's state was just created: at its start (counted), or, with {@code start} false, for a running worker
+     * whose handler field the user replaced: already counted, and its first state stays listed until
+     * {@link #pruneTerminated()} finds its thread ended.
      */
     void workerStarting(WorkerTask w, boolean start) {
-        Server s = currentServer();
-        live.add(w, s != null ? s.index() : -1); // a stripe per server: it usually ends on the same server
-        if (start && state != OPEN) {
-            live.remove(w);
+        if (!start) {
+            w.stripe = LiveWorkers.NEVER_LISTED;
+            return;
+        }
+        live.started();
+        if (state != OPEN) {
+            live.ended();
+            w.stripe = LiveWorkers.NEVER_LISTED;
+            if (live.count() == 0) {
+                terminate(); // this start's +1 may have hidden the last end from its ender
+            }
             throw new RejectedExecutionException("concurrency group " + name + " is shut down: no new workers");
         }
     }
 
+    /** On the server that runs {@code w} for the first time. */
+    void workerFirstRun(WorkerTask w, Server s) {
+        live.list(w, s.index());
+    }
+
     private void pruneTerminated() {
-        live.removeIf(w -> JdkAccess.isTerminated(w.thread));
+        live.unlistIf(w -> JdkAccess.isTerminated(w.thread));
         if (state != OPEN && live.count() == 0) {
             terminate();
         }
     }
 
     void workerDone(WorkerTask w) {
-        live.remove(w);
+        live.unlist(w);
+        live.ended();
         if (state != OPEN && live.count() == 0) {
             terminate();
         }

@@ -1,23 +1,30 @@
 package dev.weft.sched;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * The workers of a group that started and have not ended: what {@code close()} waits for and reports.
  *
- * <p>Striped doubly-linked lists, one lock per stripe, so that starts and ends on different servers rarely meet.
- * The stripe is chosen by the starting thread and remembered in the worker, so the end (on any thread) finds it.
- * The total count is the sum of the stripes' counts, each changed only under its stripe's lock and read
- * volatile: the ender whose decrement comes last in the lock order sees them all at zero.
+ * <h2>Count</h2>
+ * A {@link LongAdder}: +1 when a worker starts (on the starting thread, often one producer thread outside the
+ * group), -1 when it ends (on the server that ran its last run). Each thread touches its own cell, so a burst of
+ * starts from one thread does not bounce a line with the servers that end them. The ender that sees the sum at zero
+ * after shutdown terminates the group; {@code awaitTermination} re-reads the sum periodically as well.
+ *
+ * <h2>List</h2>
+ * For the report: striped doubly-linked lists, one lock per stripe. A worker is listed by the server that runs it
+ * first, in that server's stripe, and unlisted when it ends, usually by the same server: the lock and the line
+ * stay with one core. Workers started and not yet run are counted but not listed.
  */
 final class LiveWorkers {
 
-    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int PAD = 16; // longs between two stripes' counts: one 128-byte line each
+    /** {@link WorkerTask#stripe} of a worker not listed yet. */
+    static final int NOT_LISTED = -1;
+    /** {@link WorkerTask#stripe} of a worker that is never listed (or no longer). */
+    static final int NEVER_LISTED = -2;
 
     private static final class Stripe {
         final WorkerTask sentinel = new WorkerTask(null, null, null, null);
@@ -28,61 +35,68 @@ final class LiveWorkers {
         }
     }
 
+    private final LongAdder count = new LongAdder();
     private final Stripe[] stripes;
-    private final long[] counts;
     private final int mask;
 
     LiveWorkers(int servers) {
-        int n = Integer.highestOneBit(Math.max(1, servers * 4 - 1)) << 1;
+        int n = Integer.highestOneBit(Math.max(1, servers * 2 - 1)) << 1;
         stripes = new Stripe[n];
         for (int i = 0; i < n; i++) {
             stripes[i] = new Stripe();
         }
-        counts = new long[n * PAD];
         mask = n - 1;
     }
 
-    void add(WorkerTask w, int hint) {
-        int s = (hint >= 0 ? hint : ThreadLocalRandom.current().nextInt()) & mask;
+    void started() {
+        count.increment();
+    }
+
+    void ended() {
+        count.decrement();
+    }
+
+    long count() {
+        return count.sum();
+    }
+
+    /** Lists {@code w} in stripe {@code hint} (the listing server's index). */
+    void list(WorkerTask w, int hint) {
+        int s = hint & mask;
         Stripe stripe = stripes[s];
         synchronized (stripe) {
+            if (w.stripe != NOT_LISTED) {
+                return;
+            }
             WorkerTask head = stripe.sentinel;
             w.stripe = s;
             w.nextLive = head.nextLive;
             w.prevLive = head;
             head.nextLive.prevLive = w;
             head.nextLive = w;
-            COUNT.getAndAdd(counts, s * PAD, 1L);
         }
     }
 
-    void remove(WorkerTask w) {
+    void unlist(WorkerTask w) {
         int s = w.stripe;
         if (s < 0) {
+            w.stripe = NEVER_LISTED;
             return;
         }
         Stripe stripe = stripes[s];
         synchronized (stripe) {
             if (w.stripe != s) {
-                return; // removed meanwhile
+                return; // unlisted meanwhile
             }
             w.prevLive.nextLive = w.nextLive;
             w.nextLive.prevLive = w.prevLive;
             w.prevLive = w.nextLive = null;
-            w.stripe = -1;
-            COUNT.getAndAdd(counts, s * PAD, -1L);
+            w.stripe = NEVER_LISTED;
         }
     }
 
-    long count() {
-        long sum = 0;
-        for (int i = 0; i <= mask; i++) {
-            sum += (long) COUNT.getVolatile(counts, i * PAD);
-        }
-        return sum;
-    }
-
-    void removeIf(java.util.function.Predicate<WorkerTask> dead) {
+    /** Unlists the listed workers {@code dead} accepts (their end was counted elsewhere). */
+    void unlistIf(Predicate<WorkerTask> dead) {
         List<WorkerTask> doomed = new ArrayList<>();
         for (Stripe stripe : stripes) {
             synchronized (stripe) {
@@ -93,7 +107,7 @@ final class LiveWorkers {
                 }
             }
         }
-        doomed.forEach(this::remove);
+        doomed.forEach(this::unlist);
     }
 
     List<Thread> threads() {

@@ -14,7 +14,8 @@ import java.lang.invoke.VarHandle;
  *       through the handler field (volatile).</li>
  *   <li>{@code lastServer}: written (opaque) by the server that runs the worker, read (opaque) by policies;
  *       a stale value only makes {@code affinity} pick a worse server.</li>
- *   <li>{@code prevLive}, {@code nextLive}, {@code stripe}: guarded by the lock of the registry stripe.</li>
+ *   <li>{@code prevLive}, {@code nextLive}: guarded by the lock of the registry stripe; {@code stripe}: written
+ *       under that lock, or before the worker is first run; read by the servers that run it.</li>
  * </ul>
  */
 final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler {
@@ -39,7 +40,7 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
     // live-worker registry links, guarded by the stripe's lock
     WorkerTask prevLive;
     WorkerTask nextLive;
-    int stripe = -1;
+    int stripe = LiveWorkers.NOT_LISTED;
 
     WorkerTask(ConcurrencyGroup group, Thread thread, Runnable continuation,
                Thread.UncaughtExceptionHandler userHandler) {
