@@ -201,7 +201,7 @@ public final class Server extends Thread {
             own.tick++;
             count(RUNS, 1);
         }
-        if (dev.weft.sched.internal.JdkAccess.isTerminated(w.thread)) {
+        if (dev.weft.sched.internal.JdkAccess.isTerminated(w.thread) && w.claimEnd()) {
             group.workerDone(w);
         }
     }

@@ -14,6 +14,7 @@ import java.lang.invoke.VarHandle;
  *       through the handler field (volatile).</li>
  *   <li>{@code lastServer}: written (opaque) by the server that runs the worker, read (opaque) by policies;
  *       a stale value only makes {@code affinity} pick a worse server.</li>
+ *   <li>{@code ended}: CAS by the servers that see the thread terminated (see {@link #claimEnd()}).</li>
  *   <li>{@code prevLive}, {@code nextLive}: guarded by the lock of the registry stripe; {@code stripe}: written
  *       under that lock, or before the worker is first run; read by the servers that run it.</li>
  * </ul>
@@ -21,10 +22,12 @@ import java.lang.invoke.VarHandle;
 final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler {
 
     private static final VarHandle LAST_SERVER;
+    private static final VarHandle ENDED;
 
     static {
         try {
             LAST_SERVER = MethodHandles.lookup().findVarHandle(WorkerTask.class, "lastServer", Server.class);
+            ENDED = MethodHandles.lookup().findVarHandle(WorkerTask.class, "ended", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,6 +44,8 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
     WorkerTask prevLive;
     WorkerTask nextLive;
     int stripe = LiveWorkers.NOT_LISTED;
+    /** 0 until the worker's end is counted, then 1 (CAS). */
+    private volatile int ended;
 
     WorkerTask(ConcurrencyGroup group, Thread thread, Runnable continuation,
                Thread.UncaughtExceptionHandler userHandler) {
@@ -65,6 +70,15 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
         if (LAST_SERVER.getOpaque(this) != server) {
             LAST_SERVER.setOpaque(this, server);
         }
+    }
+
+    /**
+     * True for exactly one caller once the thread has terminated. Two servers can both see the termination: a
+     * worker that yields is back in a queue before its server has left {@code runContinuation}, so another server
+     * may run it to its end while the first is still checking.
+     */
+    boolean claimEnd() {
+        return ENDED.compareAndSet(this, 0, 1);
     }
 
     @Override

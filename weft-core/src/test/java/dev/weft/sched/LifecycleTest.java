@@ -36,6 +36,33 @@ class LifecycleTest {
     }
 
     @Test
+    void everyEndIsCountedOnceWhenYieldingWorkersMigrate() throws Exception {
+        // a yielding worker is back in a queue before its server leaves the JDK's runContinuation, so another
+        // server can run it to its end while the first still looks at it: both see it terminated
+        ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).closeTimeout(Duration.ofSeconds(5)).build();
+        for (int round = 0; round < 40; round++) {
+            Thread[] ts = new Thread[200];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = group.threadBuilder().start(() -> {
+                    for (int k = 0; k < 1000; k++) {
+                        Thread.yield();
+                    }
+                });
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (group.stats().liveWorkers() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(0, group.stats().liveWorkers(), "live workers after every worker ended");
+        group.close();
+        assertTrue(group.isTerminated());
+    }
+
+    @Test
     void closedGroupRejectsNewWorkers() {
         ConcurrencyGroup group = ConcurrencyGroup.builder().name("closed").build();
         group.close();
