@@ -2,14 +2,11 @@ package dev.weft.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -27,23 +24,16 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
-public class ChainedSpawnBench {
+public class ChainedSpawnBench extends VariantState {
 
     public static final int DEPTH = 1_000;
 
     @Param({Variant.WEFT_HANDOFF, Variant.WEFT_FIFO, Variant.JDK_DEFAULT, Variant.PLATFORM})
     public String scheduler;
 
-    private Variant variant;
-
-    @Setup(Level.Trial)
-    public void open() {
-        variant = Variant.open(scheduler);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        variant.close();
+    @Override
+    protected String scheduler() {
+        return scheduler;
     }
 
     /** Link {@code depth} of the chain (1-based): starts the next link, or signals the end. */

@@ -41,20 +41,13 @@ public class PingPongBench {
 
     /** The variant under test, open for the whole trial. */
     @State(Scope.Benchmark)
-    public static class Players {
+    public static class Players extends VariantState {
         @Param({Variant.WEFT_HANDOFF, Variant.WEFT_FIFO, Variant.JDK_DEFAULT, Variant.PLATFORM})
         public String scheduler;
 
-        Variant variant;
-
-        @Setup(Level.Trial)
-        public void open() {
-            variant = Variant.open(scheduler);
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            variant.close();
+        @Override
+        protected String scheduler() {
+            return scheduler;
         }
     }
 

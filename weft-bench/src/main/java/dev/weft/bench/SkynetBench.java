@@ -2,14 +2,11 @@ package dev.weft.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
-public class SkynetBench {
+public class SkynetBench extends VariantState {
 
     public static final int FAN_OUT = 10;
     public static final long LEAVES = 1_000_000;
@@ -37,16 +34,9 @@ public class SkynetBench {
     @Param({Variant.WEFT_HANDOFF, Variant.WEFT_FIFO, Variant.JDK_DEFAULT})
     public String scheduler;
 
-    private Variant variant;
-
-    @Setup(Level.Trial)
-    public void open() {
-        variant = Variant.open(scheduler);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        variant.close();
+    @Override
+    protected String scheduler() {
+        return scheduler;
     }
 
     /** The sum of the subtree of leaves {@code num .. num + size - 1}, computed by a thread per node. */

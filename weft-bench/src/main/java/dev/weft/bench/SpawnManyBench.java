@@ -2,14 +2,11 @@ package dev.weft.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.TimeUnit;
 
@@ -25,23 +22,16 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
-public class SpawnManyBench {
+public class SpawnManyBench extends VariantState {
 
     public static final int THREADS = 10_000;
 
     @Param({Variant.WEFT_HANDOFF, Variant.WEFT_FIFO, Variant.JDK_DEFAULT, Variant.PLATFORM})
     public String scheduler;
 
-    private Variant variant;
-
-    @Setup(Level.Trial)
-    public void open() {
-        variant = Variant.open(scheduler);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        variant.close();
+    @Override
+    protected String scheduler() {
+        return scheduler;
     }
 
     /** The threads' body: empty, so the cost measured is the threads' own. */
@@ -50,12 +40,6 @@ public class SpawnManyBench {
 
     @Benchmark
     public void spawnMany() throws InterruptedException {
-        Thread[] threads = new Thread[THREADS];
-        for (int i = 0; i < THREADS; i++) {
-            threads[i] = variant.start(SpawnManyBench::body);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        Variant.joinAll(variant.startAll(THREADS, SpawnManyBench::body));
     }
 }

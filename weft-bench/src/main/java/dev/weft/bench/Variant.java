@@ -92,6 +92,21 @@ final class Variant implements AutoCloseable {
         return t;
     }
 
+    /** Starts {@code count} threads of this variant, each running {@code task}. */
+    Thread[] startAll(int count, Runnable task) {
+        Thread[] threads = new Thread[count];
+        for (int i = 0; i < count; i++) {
+            threads[i] = start(task);
+        }
+        return threads;
+    }
+
+    static void joinAll(Thread[] threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
     /** Closes the group, if any: waits for its workers to end and stops its servers. */
     @Override
     public void close() {

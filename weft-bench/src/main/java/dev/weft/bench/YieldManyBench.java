@@ -2,15 +2,12 @@ package dev.weft.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-public class YieldManyBench {
+public class YieldManyBench extends VariantState {
 
     public static final int THREADS = 200;
     public static final int YIELDS = 1_000;
@@ -34,16 +31,9 @@ public class YieldManyBench {
     @Param({Variant.WEFT_HANDOFF, Variant.WEFT_FIFO, Variant.JDK_DEFAULT, Variant.PLATFORM})
     public String scheduler;
 
-    private Variant variant;
-
-    @Setup(Level.Trial)
-    public void open() {
-        variant = Variant.open(scheduler);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        variant.close();
+    @Override
+    protected String scheduler() {
+        return scheduler;
     }
 
     private static void yieldLoop() {
@@ -55,12 +45,6 @@ public class YieldManyBench {
     @Benchmark
     @OperationsPerInvocation(THREADS * YIELDS)
     public void yieldMany() throws InterruptedException {
-        Thread[] threads = new Thread[THREADS];
-        for (int i = 0; i < THREADS; i++) {
-            threads[i] = variant.start(YieldManyBench::yieldLoop);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        Variant.joinAll(variant.startAll(THREADS, YieldManyBench::yieldLoop));
     }
 }
