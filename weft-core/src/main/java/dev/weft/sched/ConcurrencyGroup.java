@@ -222,9 +222,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
         if (state != OPEN) {
             live.ended();
             w.stripe = LiveWorkers.NEVER_LISTED;
-            if (live.count() == 0) {
-                terminate(); // this start's +1 may have hidden the last end from its ender
-            }
+            terminateIfNoneLive(); // this start's +1 may have hidden the last end from its ender
             throw new RejectedExecutionException("concurrency group " + name + " is shut down: no new workers");
         }
     }
@@ -236,17 +234,13 @@ public final class ConcurrencyGroup implements AutoCloseable {
 
     private void pruneTerminated() {
         live.unlistIf(w -> JdkAccess.isTerminated(w.thread));
-        if (state != OPEN && live.count() == 0) {
-            terminate();
-        }
+        terminateIfNoneLive();
     }
 
     void workerDone(WorkerTask w) {
         live.unlist(w);
         live.ended();
-        if (state != OPEN && live.count() == 0) {
-            terminate();
-        }
+        terminateIfNoneLive();
     }
 
     // ---- lifecycle
@@ -258,7 +252,12 @@ public final class ConcurrencyGroup implements AutoCloseable {
                 state = SHUTDOWN;
             }
         }
-        if (live.count() == 0) {
+        terminateIfNoneLive();
+    }
+
+    /** After shutdown: terminates once no started worker is left. */
+    private void terminateIfNoneLive() {
+        if (state != OPEN && live.count() == 0) {
             terminate();
         }
     }
@@ -346,10 +345,6 @@ public final class ConcurrencyGroup implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    void serverExited(Server s) {
-        // nothing to release: queues are empty once the group terminated
     }
 
     void reportServerError(Server s, WorkerTask w, Throwable t) {

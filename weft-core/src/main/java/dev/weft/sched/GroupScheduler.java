@@ -156,10 +156,7 @@ final class GroupScheduler implements RunQueues, Executor {
     @Override
     public void pushInbox(Server target, Worker worker) {
         target.inbox.offer(worker);
-        IdleServerStack.Node<Server> node = target.idleNode;
-        if (node != null && !node.isDeleted() && idleStack.tryTake(node)) {
-            target.handOver(NUDGE);
-        } else {
+        if (!handTo(target, NUDGE)) {
             signalWork();
         }
     }
@@ -196,10 +193,7 @@ final class GroupScheduler implements RunQueues, Executor {
      */
     private void signalWork() {
         if (spinning.get() == 0 && idle.get() > 0) {
-            IdleServerStack.Node<Server> node = idleStack.take();
-            if (node != null) {
-                node.server().handOver(NUDGE);
-            }
+            handToIdle(NUDGE);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.weft.sched;
 
 import dev.weft.sched.idle.IdleServerStack;
 import dev.weft.sched.internal.CpuAffinity;
+import dev.weft.sched.internal.JdkAccess;
 import dev.weft.sched.queue.LocalRunQueue;
 import dev.weft.sched.queue.NextSlot;
 
@@ -148,11 +149,7 @@ public final class Server extends Thread {
         if (cpu >= 0) {
             CpuAffinity.pinCurrentThread(cpu);
         }
-        try {
-            loop();
-        } finally {
-            group.serverExited(this);
-        }
+        loop();
     }
 
     /**
@@ -201,7 +198,7 @@ public final class Server extends Thread {
             own.tick++;
             count(RUNS, 1);
         }
-        if (dev.weft.sched.internal.JdkAccess.isTerminated(w.thread) && w.claimEnd()) {
+        if (JdkAccess.isTerminated(w.thread) && w.claimEnd()) {
             group.workerDone(w);
         }
     }
