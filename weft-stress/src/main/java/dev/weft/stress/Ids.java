@@ -50,6 +50,17 @@ final class Ids {
         return -1;
     }
 
+    /** A queue of {@code capacity} holding 1, 2, .., {@code count}, oldest first. */
+    static LocalRunQueue<Integer> queueHolding(int capacity, int count) {
+        LocalRunQueue<Integer> q = new LocalRunQueue<>(capacity);
+        for (int i = 1; i <= count; i++) {
+            if (!q.offer(i)) {
+                throw new IllegalStateException("setup: a queue of " + capacity + " cannot hold " + count);
+            }
+        }
+        return q;
+    }
+
     /** The elements of {@code list} in order as decimal digits. */
     static int digits(List<Integer> list) {
         int digits = 0;

@@ -38,16 +38,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @State
 public class RunQueuePollVsStealTest {
 
-    private final LocalRunQueue<Integer> victim = new LocalRunQueue<>(4);
+    private final LocalRunQueue<Integer> victim = Ids.queueHolding(4, 4);
     private final LocalRunQueue<Integer> dst = new LocalRunQueue<>(4);
-
-    public RunQueuePollVsStealTest() {
-        for (int i = 1; i <= 4; i++) {
-            if (!victim.offer(i)) {
-                throw new IllegalStateException("setup");
-            }
-        }
-    }
 
     @Actor
     public void owner(IIII_Result r) {

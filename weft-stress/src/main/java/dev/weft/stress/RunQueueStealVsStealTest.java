@@ -31,17 +31,9 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
 @State
 public class RunQueueStealVsStealTest {
 
-    private final LocalRunQueue<Integer> victim = new LocalRunQueue<>(8);
+    private final LocalRunQueue<Integer> victim = Ids.queueHolding(8, 5);
     private final LocalRunQueue<Integer> dst1 = new LocalRunQueue<>(4);
     private final LocalRunQueue<Integer> dst2 = new LocalRunQueue<>(4);
-
-    public RunQueueStealVsStealTest() {
-        for (int i = 1; i <= 5; i++) {
-            if (!victim.offer(i)) {
-                throw new IllegalStateException("setup");
-            }
-        }
-    }
 
     @Actor
     public void thief1(IIIII_Result r) {
