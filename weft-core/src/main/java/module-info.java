@@ -9,4 +9,6 @@ module dev.weft.core {
     exports dev.weft.sched.idle;
     exports dev.weft.sched.queue;
     exports dev.weft.sched.jfr;
+    exports dev.weft.threadlet;
+    exports dev.weft.ring;
 }

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *   --quick  a short profile: each benchmark (all its variants) in under a minute on 2 cores
  *   --json   one line of JSON per benchmark on stdout, and nothing else there:
  *            {"bench":"pingpong","unit":"ns","lower_is_better":true,"results":{"weft-handoff":123.4,...}}
+ *            (throughput benchmarks such as ring: "unit":"ops/us","lower_is_better":false)
  * </pre>
  *
  * Without {@code --json}, stdout gets a table per benchmark: variant, score, error (99.9% confidence half-width),
@@ -78,11 +79,12 @@ public final class BenchRunner {
         static final Profile QUICK = new Profile("quick", Mode.AverageTime, 1, 2, 500, 3, 500);
 
         String describe() {
+            String fork = forks == 1 ? "fork" : "forks";
             return mode == Mode.SingleShotTime
-                    ? String.format(Locale.ROOT, "%s profile: %d fork, single-shot ops: warmup %d, measurement %d",
-                    name, forks, warmupIterations, measurementIterations)
-                    : String.format(Locale.ROOT, "%s profile: %d fork, warmup %dx%d ms, measurement %dx%d ms",
-                    name, forks, warmupIterations, warmupMillis, measurementIterations, measurementMillis);
+                    ? String.format(Locale.ROOT, "%s profile: %d %s, single-shot ops: warmup %d, measurement %d",
+                    name, forks, fork, warmupIterations, measurementIterations)
+                    : String.format(Locale.ROOT, "%s profile: %d %s, warmup %dx%d ms, measurement %dx%d ms",
+                    name, forks, fork, warmupIterations, warmupMillis, measurementIterations, measurementMillis);
         }
     }
 
@@ -158,6 +160,11 @@ public final class BenchRunner {
 
         String unitLabel() {
             return BenchRunner.unitLabel(unit);
+        }
+
+        /** True for times per operation; false for throughput. */
+        boolean lowerIsBetter() {
+            return true;
         }
     }
 
@@ -250,6 +257,113 @@ public final class BenchRunner {
         }
     }
 
+    /**
+     * Ring: throughput (transfers per µs, higher is better) of a JMH group of two producers and one consumer. The
+     * score is the consumer's {@code transfers} counter, not JMH's primary result, which would also count refused
+     * offers and empty polls. Three threads on two cores vary more from fork to fork than from iteration to
+     * iteration, so the profiles run three short forks (quick: 1 + 2 iterations of 500 ms each, about 30 s for the
+     * four variants).
+     */
+    static final class Ring extends Bench {
+        Ring() {
+            super("ring", "2 producers, 1 consumer through one queue (transfers per us; bounded queues hold "
+                            + RingBench.CAPACITY + ")",
+                    RingBench.class, TimeUnit.MICROSECONDS, "queue", RingBench.QUEUES, RingBench.JCTOOLS_MPSC,
+                    List.of());
+        }
+
+        @Override
+        Profile adjust(Profile p) {
+            return p.equals(Profile.QUICK)
+                    ? new Profile(p.name(), Mode.Throughput, 3, 1, 500, 2, 500)
+                    : new Profile(p.name(), Mode.Throughput, Math.max(3, p.forks()), p.warmupIterations(),
+                    p.warmupMillis(), p.measurementIterations(), p.measurementMillis());
+        }
+
+        @Override
+        String unitLabel() {
+            return "ops/" + BenchRunner.unitLabel(unit);
+        }
+
+        @Override
+        boolean lowerIsBetter() {
+            return false;
+        }
+
+        @Override
+        Row row(RunResult r) {
+            Map<String, Result> s = r.getSecondaryResults();
+            Result transfers = s.get("transfers");
+            Result rejected = s.get("rejected");
+            Result empty = s.get("empty");
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("refused offers/us", rejected == null ? "-" : formatScore(rejected.getScore()));
+            extra.put("empty polls/us", empty == null ? "-" : formatScore(empty.getScore()));
+            return transfers == null
+                    ? new Row(keyOf(r), Double.NaN, Double.NaN, extra)
+                    : new Row(keyOf(r), transfers.getScore(), transfers.getScoreError(), extra);
+        }
+    }
+
+    /**
+     * Threadlet-null: one benchmark method per variant (no parameter); the key is the method name in kebab case
+     * ({@code weftThreadlet} is {@code weft-threadlet}).
+     */
+    static final class ThreadletNull extends Bench {
+        ThreadletNull() {
+            super("threadlet-null", "a task that does not block, and its result, from a platform thread (ns per"
+                            + " call); continuation = a new bare Continuation run to its end",
+                    ThreadletNullBench.class, TimeUnit.NANOSECONDS, "method",
+                    List.of("weft-threadlet", "direct-call", "continuation", "jdk-vt-start-join",
+                            "executor-submit-get", "cf-supply-join"), "continuation", List.of());
+        }
+
+        @Override
+        String keyOf(RunResult r) {
+            String method = r.getParams().getBenchmark();
+            return method.substring(method.lastIndexOf('.') + 1).replaceAll("([a-z])([A-Z])", "$1-$2")
+                    .toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        void configure(ChainedOptionsBuilder b) {
+            // no parameter: the variants are methods
+        }
+    }
+
+    /**
+     * Threadlet-mixed: throughput, in requests per second (higher is better), of 100,000 requests of which 10 %
+     * block for 100 µs. One invocation is one batch (up to a second for pool-2), so iterations are 1 s.
+     */
+    static final class ThreadletMixed extends Bench {
+        ThreadletMixed() {
+            super("threadlet-mixed", "100,000 requests from one platform thread, 10 % blocking 100 us"
+                            + " (requests per second)",
+                    ThreadletMixedBench.class, TimeUnit.SECONDS, "variant",
+                    List.of(ThreadletMixedBench.WEFT_THREADLET, ThreadletMixedBench.POOL_2,
+                            ThreadletMixedBench.POOL_64, ThreadletMixedBench.VT_PER_TASK),
+                    ThreadletMixedBench.VT_PER_TASK, List.of());
+        }
+
+        @Override
+        Profile adjust(Profile p) {
+            return p.equals(Profile.QUICK)
+                    ? new Profile(p.name(), Mode.Throughput, 1, 2, 1000, 3, 1000)
+                    : new Profile(p.name(), Mode.Throughput, p.forks(), p.warmupIterations(), p.warmupMillis(),
+                    p.measurementIterations(), p.measurementMillis());
+        }
+
+        @Override
+        String unitLabel() {
+            return "requests/s";
+        }
+
+        @Override
+        boolean lowerIsBetter() {
+            return false;
+        }
+    }
+
     private static final List<Bench> BENCHES = List.of(
             new Bench("pingpong", "park/unpark round trip between two threads (ns per round trip);"
                     + " continuation = one bare Continuation run+yield",
@@ -265,7 +379,10 @@ public final class BenchRunner {
                     SpawnManyBench.class, TimeUnit.MICROSECONDS, "scheduler", Variant.ALL, Variant.JDK_DEFAULT,
                     List.of()),
             new Skynet(),
-            new IdleWake(List.of(DEFAULT_IDLE_GAP_US)));
+            new IdleWake(List.of(DEFAULT_IDLE_GAP_US)),
+            new Ring(),
+            new ThreadletNull(),
+            new ThreadletMixed());
 
     private BenchRunner() {
     }
@@ -324,7 +441,7 @@ public final class BenchRunner {
                         .map(Map.Entry::getKey).toList() + " (see the errors above)");
             }
             if (inv.json()) {
-                out.println(jsonLine(bench.name, bench.unitLabel(), true, report.scores()));
+                out.println(jsonLine(bench.name, bench.unitLabel(), bench.lowerIsBetter(), report.scores()));
                 err.print(table(report));
             } else {
                 out.print(table(report));
@@ -602,7 +719,8 @@ public final class BenchRunner {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(bench.name).append(": ").append(bench.what).append(", lower is better\n");
+        sb.append(bench.name).append(": ").append(bench.what)
+                .append(bench.lowerIsBetter() ? ", lower is better\n" : ", higher is better\n");
         for (String[] l : lines) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cols; i++) {

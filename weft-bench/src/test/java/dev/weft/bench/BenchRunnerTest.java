@@ -19,7 +19,8 @@ class BenchRunnerTest {
 
     @Test
     void namesInRunOrder() {
-        assertEquals(List.of("pingpong", "yield-many", "chained-spawn", "spawn-many", "skynet", "idle-wake"),
+        assertEquals(List.of("pingpong", "yield-many", "chained-spawn", "spawn-many", "skynet", "idle-wake", "ring",
+                "threadlet-null", "threadlet-mixed"),
                 BenchRunner.names());
     }
 
@@ -61,7 +62,8 @@ class BenchRunnerTest {
         assertEquals("", out.toString(StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("unknown benchmark 'nope'"), message);
-        assertTrue(message.contains("pingpong, yield-many, chained-spawn, spawn-many, skynet, idle-wake, all"),
+        assertTrue(message.contains("pingpong, yield-many, chained-spawn, spawn-many, skynet, idle-wake, ring, threadlet-null,"
+                + " threadlet-mixed, all"),
                 message);
 
         assertEquals(2, BenchRunner.run(new String[] {"pingpong", "--bogus"}, print(out), print(err)));
@@ -131,6 +133,30 @@ class BenchRunnerTest {
         assertEquals(List.of("weft-handoff", "weft-fifo", "jdk-default"), benches.get(1).keys());
         assertEquals(List.of("spin-0", "spin-5000", "spin-20000", "spin-50000", "spin-100000"),
                 benches.get(2).keys());
+    }
+
+    @Test
+    void ringIsAThroughputBenchmarkInOpsPerMicrosecond() throws Exception {
+        BenchRunner.Bench ring = BenchRunner.resolve(List.of("ring")).getFirst();
+        assertEquals(List.of("weft-ring", "jctools-mpsc", "array-blocking-queue", "concurrent-linked-queue"),
+                ring.keys());
+        assertEquals("ops/us", ring.unitLabel());
+        assertFalse(ring.lowerIsBetter());
+        assertEquals(org.openjdk.jmh.annotations.Mode.Throughput, ring.adjust(BenchRunner.Profile.QUICK).mode());
+
+        Map<String, Double> results = new LinkedHashMap<>();
+        results.put("weft-ring", 41.234);
+        results.put("jctools-mpsc", 40.0);
+        assertEquals("{\"bench\":\"ring\",\"unit\":\"ops/us\",\"lower_is_better\":false,\"results\":{"
+                        + "\"weft-ring\":41.23,\"jctools-mpsc\":40}}",
+                BenchRunner.jsonLine("ring", ring.unitLabel(), ring.lowerIsBetter(), results));
+
+        Map<String, BenchRunner.Row> rows = new LinkedHashMap<>();
+        rows.put("weft-ring", new BenchRunner.Row("weft-ring", 40, 1, Map.of()));
+        rows.put("jctools-mpsc", new BenchRunner.Row("jctools-mpsc", 20, 1, Map.of()));
+        String table = BenchRunner.table(BenchRunner.report("ring", rows, BenchRunner.Profile.QUICK, 20));
+        assertTrue(table.contains("higher is better"), table);
+        assertTrue(table.matches("(?s).*weft-ring\\s+40\\s+± 1\\s+ops/us\\s+2\\.00x.*"), table);
     }
 
     private static PrintStream print(ByteArrayOutputStream sink) {

@@ -2,15 +2,19 @@ package dev.weft.cli;
 
 import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.sched.GroupStats;
+import dev.weft.ring.Completion;
+import dev.weft.ring.CompletionRing;
+import dev.weft.threadlet.Threadlets;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code weft demo}: one concurrency group with the default settings (one server per CPU, the hand-off policy)
- * runs four small workloads, each chosen to exercise one mechanism, then prints the group's counters.
+ * runs five small workloads, each chosen to exercise one mechanism, then prints the group's counters.
  */
 final class Demo {
 
@@ -49,8 +53,20 @@ final class Demo {
             t0 = System.nanoTime();
             blockingCalls(group, 8);
             out.printf("4. blocking: 8 workers each made a 50 ms blocking call inside ConcurrencyGroup.blocking;"
-                    + " done in %,d ms%n   (a spare server took over each blocked server meanwhile)%n%n",
+                    + " done in %,d ms%n   (a spare server took over each blocked server meanwhile)%n",
                     (System.nanoTime() - t0) / 1_000_000);
+
+            t0 = System.nanoTime();
+            CompletionRing<Completion<Long>> ring = new CompletionRing<>(1024);
+            long collected = threadlets(group, 100_000, ring);
+            GroupStats mid = group.stats();
+            out.printf("5. threadlets: the main thread ran %,d requests as threadlets, 1 in 100 sleeping 1 ms, in %,d ms;"
+                    + "%n   %,d ran inline on the main thread and ended there, %,d blocked and moved to the servers;"
+                    + "%n   a worker ran 1,000 more by switch-to on its own server (%,d switches);"
+                    + "%n   all %,d completions came back through one completion ring (%,d overflowed its 1,024"
+                    + " slots and were kept)%n%n",
+                    100_000, (System.nanoTime() - t0) / 1_000_000, mid.inlineCompleted(), mid.inlineMoved(),
+                    mid.switches(), collected, ring.overflowCount());
 
         }
         GroupStats stats = group.stats(); // after close(): every worker has ended
@@ -61,6 +77,49 @@ final class Demo {
     }
 
     private static volatile int turn;
+
+    /**
+     * Requests issued as threadlets from this (platform) thread with their completions delivered to {@code ring},
+     * then 1,000 issued from a worker (switch-to). Returns the number of completions collected from the ring.
+     */
+    private static long threadlets(ConcurrencyGroup group, int requests, CompletionRing<Completion<Long>> ring)
+            throws Exception {
+        long expected = 0;
+        long sum = 0;
+        long collected = 0;
+        for (int i = 0; i < requests; i++) {
+            long n = i;
+            expected += n;
+            Threadlets.exec(group, () -> {
+                if (n % 100 == 0) {
+                    Thread.sleep(1); // blocks: only now does the request get a context of its own
+                }
+                return n;
+            }, ring, i);
+            Completion<Long> c;
+            while ((c = ring.poll()) != null) { // the inline ones are already there
+                sum += c.valueOrThrow();
+                collected++;
+            }
+        }
+        while (collected < requests) {
+            Completion<Long> c = ring.take(10, TimeUnit.SECONDS);
+            if (c == null) {
+                throw new IllegalStateException("threadlet completions missing: " + collected + " of " + requests);
+            }
+            sum += c.valueOrThrow();
+            collected++;
+        }
+        if (sum != expected) {
+            throw new IllegalStateException("threadlet results sum to " + sum + ", expected " + expected);
+        }
+        group.threadBuilder().name("switcher").start(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                Threadlets.exec(() -> 1L).join(); // runs first on this worker's server; the worker resumes there
+            }
+        }).join();
+        return collected;
+    }
 
     private static long pingPong(ConcurrencyGroup group, int rounds) throws InterruptedException {
         Thread[] players = new Thread[2];

@@ -7,6 +7,7 @@ import dev.weft.sched.policy.AffinityPolicy;
 import dev.weft.sched.policy.FifoPolicy;
 import dev.weft.sched.policy.HandoffPolicy;
 import dev.weft.sched.policy.SchedulingPolicy;
+import dev.weft.sched.policy.Wakeup;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -68,6 +70,9 @@ public final class ConcurrencyGroup implements AutoCloseable {
     private final List<Server> allServers = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Server> sparePool = new ArrayDeque<>();
     private final AtomicLong compensations = new AtomicLong();
+    private final LongAdder inlineStarts = new LongAdder();
+    private final LongAdder inlineMoved = new LongAdder();
+    private final LongAdder switches = new LongAdder();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int state = OPEN;
     private int sparesCreated; // guarded by sparePool
@@ -122,6 +127,93 @@ public final class ConcurrencyGroup implements AutoCloseable {
      */
     public Thread.Builder.OfVirtual threadBuilder() {
         return JdkAccess.newVirtualThreadBuilder(scheduler);
+    }
+
+    /**
+     * Starts {@code task} as a worker of this group and runs it <em>on the calling platform thread</em>, which
+     * serves as its carrier, until the worker first blocks, yields or ends; then returns. A worker that ended has
+     * used no other thread; one that blocked goes on on the group's servers when it is woken, like any worker.
+     * The building block of threadlets (seed 004: run in the caller's context, get a context of one's own only
+     * when blocking).
+     *
+     * <p>While it runs here, the worker's carrier is the caller, not a server: {@link #currentServer()} is null in
+     * it, and a call that pins the carrier pins the caller.
+     *
+     * @return the worker's thread: {@code isAlive()} is false when it ended here
+     * @throws IllegalStateException when called from a virtual thread (see {@link #switchTo})
+     * @throws java.util.concurrent.RejectedExecutionException when the group is shut down
+     */
+    public Thread startInline(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("startInline runs the worker on the calling OS thread and needs a"
+                    + " platform thread; from a worker of this group use switchTo, from another virtual thread"
+                    + " threadBuilder()");
+        }
+        WorkerTask w = newWorker(task, WorkerTask.START_INLINE);
+        inlineStarts.increment();
+        w.thread.start(); // execute() counts it and leaves it to us
+        try {
+            w.continuation.run();
+        } catch (Throwable t) {
+            reportServerError(null, w, t);
+        }
+        if (!JdkAccess.isTerminated(w.thread)) {
+            inlineMoved.increment();
+        } else if (w.claimEnd()) {
+            workerDone(w);
+        }
+        return w.thread;
+    }
+
+    /**
+     * From a worker of this group running on server S: starts {@code task} as a worker and switches to it: S
+     * runs it at once, and the caller resumes on S as soon as it blocks, yields or ends (seed 000's synchronous
+     * switch). When the caller cannot give up S now (it is pinned, in a native frame) or S already has a switch
+     * pending, the new worker starts through the policy like any other, and the caller goes on.
+     *
+     * @return the worker's thread
+     * @throws IllegalStateException when the caller is not a worker of this group running on one of its servers
+     * @throws java.util.concurrent.RejectedExecutionException when the group is shut down
+     */
+    public Thread switchTo(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Server s = Thread.currentThread().isVirtual() ? currentServer() : null;
+        if (s == null || s.group != this) {
+            throw new IllegalStateException("switchTo needs a worker of group " + name + " running on one of its"
+                    + " servers; the caller is " + Thread.currentThread());
+        }
+        WorkerTask w = newWorker(task, WorkerTask.START_SWITCH);
+        w.thread.start(); // execute() puts it in s's switchTo (or queues it)
+        if (s.own.switchTo == w) {
+            switches.increment();
+            Thread.yield(); // resumes on s, from its switch-back stack, once w blocked or ended
+            if (s.own.switchTo == w) {
+                // the yield did not unmount us (pinned): w goes through the policy instead
+                s.own.switchTo = null;
+                scheduler.enqueue(w, Wakeup.START, s);
+            }
+        }
+        return w.thread;
+    }
+
+    /**
+     * Starts {@code task} as a worker of this group through the policy, like {@code threadBuilder().start(task)}
+     * without a builder.
+     */
+    public Thread start(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Thread t = JdkAccess.newVirtualThread(scheduler, task);
+        t.start();
+        return t;
+    }
+
+    private WorkerTask newWorker(Runnable task, int startMode) {
+        Thread t = JdkAccess.newVirtualThread(scheduler, task);
+        WorkerTask w = new WorkerTask(this, t, JdkAccess.continuationTask(t), null);
+        w.startMode = startMode;
+        JdkAccess.setUncaughtExceptionHandlerFieldBeforeStart(t, w);
+        return w;
     }
 
     /** A new thread-per-task {@link ExecutorService} whose threads are workers of this group. */
@@ -347,8 +439,10 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
     }
 
+    /** {@code s} is null for the platform thread of {@link #startInline}. */
     void reportServerError(Server s, WorkerTask w, Throwable t) {
-        LOG.log(System.Logger.Level.ERROR, "server " + s.getName() + " failed while running " + w, t);
+        LOG.log(System.Logger.Level.ERROR, (s != null ? "server " + s.getName() : Thread.currentThread().getName())
+                + " failed while running " + w, t);
     }
 
     // ---- facts
@@ -375,7 +469,8 @@ public final class ConcurrencyGroup implements AutoCloseable {
         for (Server s : allServers) {
             stats.add(s.stats());
         }
-        return new GroupStats(name, scheduler.policy.name(), stats, compensations.get(), live.count());
+        return new GroupStats(name, scheduler.policy.name(), stats, compensations.get(), live.count(),
+                inlineStarts.sum(), inlineMoved.sum(), switches.sum());
     }
 
     @Override

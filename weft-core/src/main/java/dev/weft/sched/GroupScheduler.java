@@ -90,6 +90,12 @@ final class GroupScheduler implements RunQueues, Executor {
         if (caller instanceof Server s && s.group == group) {
             WorkerTask running = s.own.running;
             if (running != null && running.continuation == continuation) {
+                if (s.own.switchTo != null) {
+                    // it yielded to switch to the worker it just started: it resumes here right after that one
+                    running.nextSwitchBack = s.own.switchBack;
+                    s.own.switchBack = running;
+                    return;
+                }
                 // its own worker yielded (or was unparked while parking): resubmitted from the carrier
                 enqueue(running, Wakeup.YIELD, s);
                 return;
@@ -103,6 +109,10 @@ final class GroupScheduler implements RunQueues, Executor {
         Wakeup reason = Wakeup.WAKE;
         if (JdkAccess.uncaughtExceptionHandlerField(vt) instanceof WorkerTask known && known.group == group) {
             w = known;
+            if (w.startMode != WorkerTask.START_QUEUED) {
+                startCaptured(w, caller);
+                return;
+            }
         } else {
             w = new WorkerTask(group, vt, continuation, JdkAccess.uncaughtExceptionHandlerField(vt));
             boolean start = JdkAccess.isStartedNotRun(vt);
@@ -123,7 +133,28 @@ final class GroupScheduler implements RunQueues, Executor {
         enqueue(w, reason, current);
     }
 
-    private void enqueue(WorkerTask w, Wakeup reason, Server current) {
+    /**
+     * The start of a worker made by {@link ConcurrencyGroup#startInline} or {@link ConcurrencyGroup#switchTo}: counts
+     * it and keeps it from the queues, for the starting platform thread (inline) or the starting worker's server
+     * (switch) to run it. A switch from a worker whose server already has a switch pending starts it queued.
+     */
+    private void startCaptured(WorkerTask w, Thread caller) {
+        int mode = w.startMode;
+        w.startMode = WorkerTask.START_QUEUED;
+        Server carrier = caller.isVirtual() && JdkAccess.currentCarrierThread() instanceof Server c && c.group == group
+                ? c : null;
+        group.workerStarting(w, true);
+        if (mode == WorkerTask.START_INLINE && !caller.isVirtual()) {
+            return; // the caller runs it
+        }
+        if (mode == WorkerTask.START_SWITCH && carrier != null && carrier.own.switchTo == null) {
+            carrier.own.switchTo = w;
+            return;
+        }
+        enqueue(w, Wakeup.START, carrier);
+    }
+
+    void enqueue(WorkerTask w, Wakeup reason, Server current) {
         if (group.isTerminated()) {
             throw new RejectedExecutionException("concurrency group " + group.name() + " is closed");
         }

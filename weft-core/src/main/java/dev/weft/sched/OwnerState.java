@@ -20,6 +20,16 @@ abstract class OwnerStatePad {
 abstract class OwnerStateFields extends OwnerStatePad {
     /** The worker whose continuation the server is running, or null. */
     WorkerTask running;
+    /**
+     * A worker started by {@link ConcurrencyGroup#switchTo} from the running worker: the server runs it next,
+     * before asking its policy.
+     */
+    WorkerTask switchTo;
+    /**
+     * Workers that switched to another and wait to resume here as soon as it blocks or ends: a stack linked
+     * through {@link WorkerTask#nextSwitchBack} (a switched-to worker may switch again).
+     */
+    WorkerTask switchBack;
     /** Consecutive runs taken from the next slot. */
     int handoffStreak;
     /** Runs, as an int the owner reads plainly: the scheduling tick policies use for periodic checks. */

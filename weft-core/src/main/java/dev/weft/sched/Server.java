@@ -166,6 +166,11 @@ public final class Server extends Thread {
 
     /** Runs one worker, or waits for one. False when the server must exit. */
     private boolean step() {
+        WorkerTask sw = own.switchTo;
+        if (sw != null || (sw = own.switchBack) != null) {
+            runSwitched(sw);
+            return true;
+        }
         if (spare && retireRequested) {
             return scheduler.retire(this); // false: the group terminated while this spare waited in the pool
         }
@@ -181,6 +186,20 @@ public final class Server extends Thread {
         }
         runWorker((WorkerTask) w);
         return true;
+    }
+
+    /**
+     * Runs a worker of a switch: the one switched to (pending in {@code switchTo}), or else the top of the
+     * switch-back stack, a worker that switched and resumes as soon as the one it switched to blocked or ended.
+     */
+    private void runSwitched(WorkerTask w) {
+        if (own.switchTo == w) {
+            own.switchTo = null;
+        } else {
+            own.switchBack = w.nextSwitchBack;
+            w.nextSwitchBack = null;
+        }
+        runWorker(w);
     }
 
     void runWorker(WorkerTask w) {

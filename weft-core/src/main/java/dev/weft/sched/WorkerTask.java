@@ -14,6 +14,8 @@ import java.lang.invoke.VarHandle;
  *       through the handler field (volatile).</li>
  *   <li>{@code lastServer}: written (opaque) by the server that runs the worker, read (opaque) by policies;
  *       a stale value only makes {@code affinity} pick a worse server.</li>
+ *   <li>{@code startMode}: the starting thread (see the field); {@code nextSwitchBack}: the server whose
+ *       switch-back stack holds the worker.</li>
  *   <li>{@code ended}: CAS by the servers that see the thread terminated (see {@link #claimEnd()}).</li>
  *   <li>{@code prevLive}, {@code nextLive}: guarded by the lock of the registry stripe; {@code stripe}: written
  *       under that lock, or before the worker is first run; read by the servers that run it.</li>
@@ -44,6 +46,16 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
     WorkerTask prevLive;
     WorkerTask nextLive;
     int stripe = LiveWorkers.NOT_LISTED;
+    /**
+     * How the group takes the thread's start: {@link #START_QUEUED} (the policy places it), {@link #START_INLINE}
+     * (the starting platform thread runs it itself), {@link #START_SWITCH} (the starting worker's server runs it
+     * next). Written by the starting thread before {@code start()}, read and reset in {@code execute} on the
+     * same thread.
+     */
+    int startMode = START_QUEUED;
+    static final int START_QUEUED = 0, START_INLINE = 1, START_SWITCH = 2;
+    /** The next worker down its server's switch-back stack; owner server only. */
+    WorkerTask nextSwitchBack;
     /** 0 until the worker's end is counted, then 1 (CAS). */
     private volatile int ended;
 

@@ -1,5 +1,6 @@
 package dev.weft.stress;
 
+import dev.weft.ring.CompletionRing;
 import dev.weft.sched.idle.IdleServerStack;
 import dev.weft.sched.queue.LocalRunQueue;
 
@@ -48,6 +49,43 @@ final class Ids {
             digits = digits * 10 + e;
         }
         return -1;
+    }
+
+    /** Polls {@code ring} until empty (at most 9 times) and returns the elements in ring order as decimal digits. */
+    static int drain(CompletionRing<Integer> ring) {
+        int digits = 0;
+        for (int i = 0; i < 9; i++) {
+            Integer e = ring.poll();
+            if (e == null) {
+                return digits;
+            }
+            digits = digits * 10 + e;
+        }
+        return -1;
+    }
+
+    /**
+     * A ring of {@code capacity} that has wrapped once (7, 8, .. offered and polled, so both indexes stand at
+     * {@code capacity}), then holding 1, 2, .., {@code count}, oldest first (beyond the capacity, on the overflow
+     * list).
+     */
+    static CompletionRing<Integer> ringHolding(int capacity, int count) {
+        CompletionRing<Integer> ring = new CompletionRing<>(capacity);
+        for (int i = 0; i < capacity; i++) {
+            ring.offer(7 + i);
+        }
+        for (int i = 0; i < capacity; i++) {
+            if (id(ring.poll()) != 7 + i) {
+                throw new IllegalStateException("setup: wrapping a ring of " + capacity);
+            }
+        }
+        for (int i = 1; i <= count; i++) {
+            ring.offer(i);
+        }
+        if (ring.size() != count || ring.overflowCount() != Math.max(0, count - capacity)) {
+            throw new IllegalStateException("setup: a ring of " + capacity + " holding " + count + ": " + ring);
+        }
+        return ring;
     }
 
     /** A queue of {@code capacity} holding 1, 2, .., {@code count}, oldest first. */

@@ -33,6 +33,8 @@ public final class JdkAccess {
     public static final String ADD_OPENS_MODULE_PATH = "--add-opens java.base/java.lang=dev.weft.core";
 
     private static final MethodHandle NEW_VIRTUAL_THREAD_BUILDER;
+    private static final MethodHandle NEW_VIRTUAL_THREAD;
+    private static final VarHandle RUN_CONTINUATION;
     private static final MethodHandle CURRENT_CARRIER_THREAD;
     private static final Class<?> CONTINUATION_TASK_CLASS;
     private static final MethodHandle CONTINUATION_TASK_THREAD;
@@ -44,6 +46,8 @@ public final class JdkAccess {
 
     static {
         MethodHandle builder = null;
+        MethodHandle newThread = null;
+        VarHandle runContinuation = null;
         MethodHandle carrier = null;
         Class<?> taskClass = null;
         MethodHandle taskThread = null;
@@ -68,6 +72,11 @@ public final class JdkAccess {
                 Class<?> vt = Class.forName("java.lang.VirtualThread");
                 MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
                 state = vtLookup.findVarHandle(vt, "state", int.class);
+                newThread = vtLookup.findConstructor(vt, MethodType.methodType(void.class, Executor.class,
+                                String.class, int.class, Runnable.class))
+                        .asType(MethodType.methodType(Thread.class, Executor.class, String.class, int.class,
+                                Runnable.class));
+                runContinuation = vtLookup.findVarHandle(vt, "runContinuation", Runnable.class);
                 started = (int) vtLookup.findStaticGetter(vt, "STARTED", int.class).invoke();
                 terminated = (int) vtLookup.findStaticGetter(vt, "TERMINATED", int.class).invoke();
                 ueh = lookup.findVarHandle(Thread.class, "uncaughtExceptionHandler",
@@ -102,6 +111,8 @@ public final class JdkAccess {
             }
         }
         NEW_VIRTUAL_THREAD_BUILDER = builder;
+        NEW_VIRTUAL_THREAD = newThread;
+        RUN_CONTINUATION = runContinuation;
         CURRENT_CARRIER_THREAD = carrier;
         CONTINUATION_TASK_CLASS = taskClass;
         CONTINUATION_TASK_THREAD = taskThread;
@@ -141,6 +152,26 @@ public final class JdkAccess {
     }
 
     /**
+     * A new unstarted, unnamed virtual thread scheduled by {@code scheduler}, as
+     * {@code newVirtualThreadBuilder(scheduler).unstarted(task)} makes it (inheriting inheritable thread locals),
+     * without a builder: the threadlet path makes one per call.
+     */
+    public static Thread newVirtualThread(Executor scheduler, Runnable task) {
+        try {
+            return (Thread) NEW_VIRTUAL_THREAD.invokeExact(scheduler, (String) null, 0, task);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The task the virtual thread hands its scheduler each time it becomes runnable (its continuation's run). */
+    public static Runnable continuationTask(Thread virtualThread) {
+        return (Runnable) RUN_CONTINUATION.get(virtualThread);
+    }
+
+    /**
      * The virtual thread whose continuation {@code task} runs, or null when {@code task} is not a continuation task
      * of a virtual thread.
      */
@@ -170,6 +201,14 @@ public final class JdkAccess {
     /** The thread's own uncaught-exception handler field (null when unset; not the thread group). */
     public static Thread.UncaughtExceptionHandler uncaughtExceptionHandlerField(Thread t) {
         return (Thread.UncaughtExceptionHandler) UNCAUGHT_EXCEPTION_HANDLER.getVolatile(t);
+    }
+
+    /**
+     * Sets the handler field of a thread not started yet: a release store, enough because {@code start()} publishes
+     * the thread (a CAS of its state) before any other thread can see it.
+     */
+    public static void setUncaughtExceptionHandlerFieldBeforeStart(Thread t, Thread.UncaughtExceptionHandler h) {
+        UNCAUGHT_EXCEPTION_HANDLER.setRelease(t, h);
     }
 
     /** Sets the thread's own uncaught-exception handler field. */

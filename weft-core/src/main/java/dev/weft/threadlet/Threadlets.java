@@ -1,0 +1,98 @@
+package dev.weft.threadlet;
+
+import dev.weft.ring.Completion;
+import dev.weft.ring.CompletionRing;
+import dev.weft.sched.ConcurrencyGroup;
+import dev.weft.sched.Server;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * Threadlets (seed 004): a task that runs in the caller's context without any hand-off, and gets a context of its
+ * own only if it blocks; then the caller (the "head") goes on. Nobody sizes or feeds a pool: parallelism appears
+ * exactly where a task blocks.
+ *
+ * <pre>{@code
+ * Threadlet<String> t = Threadlets.exec(() -> cache.getOrLoad(key)); // inline if the key is cached
+ * if (t.isDone()) { ... }                                               // no other thread took part
+ * }</pre>
+ *
+ * <h2>What {@code exec} does, by caller</h2>
+ * <ul>
+ *   <li>A platform thread (a main thread, an event loop, a FUSE reader): the task runs <em>inline, on the
+ *       calling OS thread</em>, as a worker of the group ({@link ConcurrencyGroup#startInline}). If it ends
+ *       without blocking, {@code exec} returns a done handle and no other thread took part. If it blocks,
+ *       {@code exec} returns a pending handle at once; the task resumes later on the group's servers.</li>
+ *   <li>A worker of the group, on one of its servers: switch-to ({@link ConcurrencyGroup#switchTo}). The
+ *       caller's server runs the threadlet first; the caller resumes on the same server as soon as the threadlet
+ *       blocks or ends.</li>
+ *   <li>Any other virtual thread (the JDK's scheduler, another group, a threadlet running inline on a platform
+ *       thread): the threadlet starts on the group through its policy and the handle is pending. A virtual
+ *       thread cannot carry another, so there is no inline run to be had; this is never an error.</li>
+ * </ul>
+ * The forms without a group use the calling worker's group, or else {@link #defaultGroup()}. On a group that is
+ * shut down, {@code exec} throws {@link java.util.concurrent.RejectedExecutionException}.
+ *
+ * <h2>Completions</h2>
+ * The forms with a {@link CompletionRing} also deliver the outcome there, once, as a {@link Completion} with the
+ * caller's tag (success, the task's exception, or a {@code CancellationException}): one consumer can collect the
+ * ends of any number of threadlets without holding their handles.
+ */
+public final class Threadlets {
+
+    private Threadlets() {
+    }
+
+    private static final class DefaultGroup {
+        static final ConcurrencyGroup GROUP = ConcurrencyGroup.builder().name("weft-threadlets").build();
+    }
+
+    /**
+     * The group of threadlets started outside any group: one server per CPU, the default policy, created on
+     * first use and never closed (its servers are daemon threads).
+     */
+    public static ConcurrencyGroup defaultGroup() {
+        return DefaultGroup.GROUP;
+    }
+
+    /** Runs {@code task} as a threadlet of the caller's group, or of the {@linkplain #defaultGroup() default}. */
+    public static <T> Threadlet<T> exec(Callable<? extends T> task) {
+        return exec(groupOfCaller(), task, null, 0L);
+    }
+
+    /** Runs {@code task} as a threadlet of {@code group}. */
+    public static <T> Threadlet<T> exec(ConcurrencyGroup group, Callable<? extends T> task) {
+        return exec(group, task, null, 0L);
+    }
+
+    /**
+     * Runs {@code task} as a threadlet of the caller's group (or the default) and delivers its completion, tagged
+     * {@code tag}, to {@code ring} as well as to the handle.
+     */
+    public static <T> Threadlet<T> exec(Callable<? extends T> task, CompletionRing<? super Completion<T>> ring,
+                                        long tag) {
+        return exec(groupOfCaller(), task, Objects.requireNonNull(ring, "ring"), tag);
+    }
+
+    /** Runs {@code task} as a threadlet of {@code group}, delivering its completion to {@code ring} too. */
+    public static <T> Threadlet<T> exec(ConcurrencyGroup group, Callable<? extends T> task,
+                                        CompletionRing<? super Completion<T>> ring, long tag) {
+        Objects.requireNonNull(group, "group");
+        Threadlet<T> t = new Threadlet<>(task, ring, tag);
+        Runnable body = t::run;
+        if (!Thread.currentThread().isVirtual()) {
+            group.startInline(body);
+        } else if (ConcurrencyGroup.currentServer() instanceof Server s && s.group() == group) {
+            group.switchTo(body);
+        } else {
+            group.start(body);
+        }
+        return t;
+    }
+
+    private static ConcurrencyGroup groupOfCaller() {
+        ConcurrencyGroup g = Thread.currentThread().isVirtual() ? ConcurrencyGroup.current() : null;
+        return g != null ? g : defaultGroup();
+    }
+}
