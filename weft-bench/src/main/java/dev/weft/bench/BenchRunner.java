@@ -312,9 +312,10 @@ public final class BenchRunner {
     static final class ThreadletNull extends Bench {
         ThreadletNull() {
             super("threadlet-null", "a task that does not block, and its result, from a platform thread (ns per"
-                            + " call); continuation = a new bare Continuation run to its end",
+                            + " call); continuation = a new bare Continuation run to its end; vt-inline-floor = a"
+                            + " new virtual thread run inline to its end, without weft",
                     ThreadletNullBench.class, TimeUnit.NANOSECONDS, "method",
-                    List.of("weft-threadlet", "direct-call", "continuation", "jdk-vt-start-join",
+                    List.of("weft-threadlet", "direct-call", "continuation", "vt-inline-floor", "jdk-vt-start-join",
                             "executor-submit-get", "cf-supply-join"), "continuation", List.of());
         }
 

@@ -14,7 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.lang.reflect.Constructor;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,6 +34,9 @@ import java.util.function.Supplier;
  *   <li>{@code continuation}: a new bare {@code jdk.internal.vm.Continuation} around the task, run to its end:
  *       the floor of running code in a context that could be suspended, on Loom. A threadlet needs more: a
  *       virtual thread (the thing a blocking call can unmount), its start and its end.</li>
+ *   <li>{@code vtInlineFloor}: what a threadlet cannot do without: a new virtual thread whose scheduler hands its
+ *       start back, run inline on the calling thread to its end (the JDK's own builder and classes, nothing of
+ *       weft): the floor of an inline threadlet on Loom.</li>
  *   <li>{@code jdkVtStartJoin}: {@code Thread.ofVirtual().start(task).join()} on the JDK's scheduler.</li>
  *   <li>{@code executorSubmitGet}: {@code submit(task).get()} on a 2-thread {@code ThreadPoolExecutor}.</li>
  *   <li>{@code cfSupplyJoin}: {@code CompletableFuture.supplyAsync(task).join()} (the common pool).</li>
@@ -45,6 +50,8 @@ public class ThreadletNullBench {
     private static final ContinuationScope SCOPE = new ContinuationScope("weft-bench-threadlet");
 
     ConcurrencyGroup group;
+    Thread.Builder.OfVirtual capturingBuilder;
+    Runnable captured;
     ThreadPoolExecutor pool;
     Integer value = 42;
     volatile Integer sink;
@@ -58,6 +65,14 @@ public class ThreadletNullBench {
         group = ConcurrencyGroup.builder().name("bench-threadlet-null").build();
         pool = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
         pool.prestartAllCoreThreads();
+        try {
+            Constructor<?> ctor = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                    .getDeclaredConstructor(Executor.class);
+            ctor.setAccessible(true); // --add-opens java.base/java.lang, as weft itself needs
+            capturingBuilder = (Thread.Builder.OfVirtual) ctor.newInstance((Executor) r -> captured = r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -79,6 +94,15 @@ public class ThreadletNullBench {
     @Benchmark
     public Integer continuation() {
         new Continuation(SCOPE, runnable).run();
+        return sink;
+    }
+
+    @Benchmark
+    public Integer vtInlineFloor() {
+        capturingBuilder.unstarted(runnable).start(); // the scheduler keeps the start task in captured
+        Runnable r = captured;
+        captured = null;
+        r.run();
         return sink;
     }
 
