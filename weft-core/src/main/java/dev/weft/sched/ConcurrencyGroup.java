@@ -160,6 +160,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
         if (!JdkAccess.isTerminated(w.thread)) {
             inlineMoved.increment();
+            live.list(w, (int) w.thread.threadId()); // for close()'s report, if it is never woken
         } else if (w.claimEnd()) {
             workerDone(w);
         }

@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * <h2>List</h2>
  * For the report: striped doubly-linked lists, one lock per stripe. A worker is listed by the server that runs it
  * first, in that server's stripe, and unlisted when it ends, usually by the same server: the lock and the line
- * stay with one core. Workers started and not yet run are counted but not listed.
+ * stay with one core; a worker started inline ({@code startInline}) that blocked there is listed by the platform
+ * thread it left, in the stripe of its thread id. Workers started and not yet run are counted but not listed.
  */
 final class LiveWorkers {
 
@@ -65,11 +66,10 @@ final class LiveWorkers {
         int s = hint & mask;
         Stripe stripe = stripes[s];
         synchronized (stripe) {
-            if (w.stripe != NOT_LISTED) {
-                return;
+            if (!w.casStripe(NOT_LISTED, s)) {
+                return; // listed already, or ended
             }
             WorkerTask head = stripe.sentinel;
-            w.stripe = s;
             w.nextLive = head.nextLive;
             w.prevLive = head;
             head.nextLive.prevLive = w;
@@ -78,10 +78,13 @@ final class LiveWorkers {
     }
 
     void unlist(WorkerTask w) {
-        int s = w.stripe;
-        if (s < 0) {
-            w.stripe = NEVER_LISTED;
+        int s = w.stripeVolatile();
+        if (s == NEVER_LISTED || (s == NOT_LISTED && w.casStripe(NOT_LISTED, NEVER_LISTED))) {
             return;
+        }
+        s = w.stripeVolatile(); // a lister won the CAS: its lock is the stripe's, held until it has linked w
+        if (s < 0) {
+            return; // unlisted meanwhile
         }
         Stripe stripe = stripes[s];
         synchronized (stripe) {

@@ -17,19 +17,23 @@ import java.lang.invoke.VarHandle;
  *   <li>{@code startMode}: the starting thread (see the field); {@code nextSwitchBack}: the server whose
  *       switch-back stack holds the worker.</li>
  *   <li>{@code ended}: CAS by the servers that see the thread terminated (see {@link #claimEnd()}).</li>
- *   <li>{@code prevLive}, {@code nextLive}: guarded by the lock of the registry stripe; {@code stripe}: written
- *       under that lock, or before the worker is first run; read by the servers that run it.</li>
+ *   <li>{@code prevLive}, {@code nextLive}: guarded by the lock of the registry stripe; {@code stripe}: set by
+ *       CAS from {@code NOT_LISTED} (to a stripe, under that stripe's lock, or to {@code NEVER_LISTED}), so that of
+ *       two threads listing the same worker (a server, and the platform thread it left inline) one wins; read
+ *       plainly as a hint by the servers that run it.</li>
  * </ul>
  */
 final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler {
 
     private static final VarHandle LAST_SERVER;
     private static final VarHandle ENDED;
+    private static final VarHandle STRIPE;
 
     static {
         try {
             LAST_SERVER = MethodHandles.lookup().findVarHandle(WorkerTask.class, "lastServer", Server.class);
             ENDED = MethodHandles.lookup().findVarHandle(WorkerTask.class, "ended", int.class);
+            STRIPE = MethodHandles.lookup().findVarHandle(WorkerTask.class, "stripe", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -89,6 +93,14 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
      * worker that yields is back in a queue before its server has left {@code runContinuation}, so another server
      * may run it to its end while the first is still checking.
      */
+    boolean casStripe(int expected, int value) {
+        return STRIPE.compareAndSet(this, expected, value);
+    }
+
+    int stripeVolatile() {
+        return (int) STRIPE.getVolatile(this);
+    }
+
     boolean claimEnd() {
         return ENDED.compareAndSet(this, 0, 1);
     }

@@ -436,6 +436,25 @@ class ThreadletTest {
     }
 
     @Test
+    void aThreadletThatBlockedInlineIsListedAmongTheLiveWorkers() throws Exception {
+        ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).closeTimeout(java.time.Duration.ofMillis(50))
+                .build();
+        CountDownLatch gate = new CountDownLatch(1);
+        Threadlet<String> t = Threadlets.exec(g, () -> {
+            gate.await();
+            return "released";
+        });
+        assertFalse(t.isDone());
+        assertEquals(1, g.liveWorkers().size(), "close() can report it with its stack");
+        g.close(); // times out: the threadlet is still blocked, and reported
+        assertFalse(g.isTerminated());
+        gate.countDown();
+        assertEquals("released", t.get(10, TimeUnit.SECONDS));
+        assertTrue(g.awaitTermination(java.time.Duration.ofSeconds(10)));
+        assertEquals(0, g.liveWorkers().size());
+    }
+
+    @Test
     void aClosedGroupRejects() {
         ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).build();
         g.close();
