@@ -1,0 +1,171 @@
+package dev.weft.fuse.proto;
+
+import static dev.weft.fuse.proto.FuseKernelLayout.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Writes replies for {@code /dev/fuse}: a {@code fuse_out_header} followed by the body, into an 8-byte aligned
+ * segment. Each method returns the reply's length, which is the byte count to {@code write(2)}.
+ *
+ * <p>Directory listings are built with {@link #direntWriter}, which packs {@code fuse_dirent} or
+ * {@code fuse_direntplus} records after the header with the kernel's {@code FUSE_DIRENT_ALIGN} padding.
+ */
+public final class FuseReplyEncoder {
+    private FuseReplyEncoder() {}
+
+    private static final long HEADER_SIZE = FUSE_OUT_HEADER.byteSize();
+    /** The kernel rejects {@code error <= -512} (fs/fuse/dev.c); the errno must be in 1..511. */
+    private static final int MAX_ERRNO = 511;
+
+    /** The size of {@code fuse_out_header}, where a reply body starts. */
+    public static long headerSize() {
+        return HEADER_SIZE;
+    }
+
+    /**
+     * Writes a success header for a body of {@code bodyLength} bytes already placed at {@link #headerSize()}.
+     *
+     * @return the reply's total length
+     */
+    public static long replyOk(MemorySegment out, long unique, long bodyLength) {
+        long len = HEADER_SIZE + bodyLength;
+        if (bodyLength < 0 || len > out.byteSize() || len > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("reply body of " + bodyLength + " bytes does not fit the "
+                    + out.byteSize() + "-byte reply buffer after the " + HEADER_SIZE + "-byte fuse_out_header");
+        }
+        writeHeader(out, len, 0, unique);
+        return len;
+    }
+
+    /** Copies {@code body} after the header and writes a success header. */
+    public static long replyOk(MemorySegment out, long unique, MemorySegment body) {
+        if (HEADER_SIZE + body.byteSize() > out.byteSize()) {
+            throw new IllegalArgumentException("reply body of " + body.byteSize() + " bytes does not fit the "
+                    + out.byteSize() + "-byte reply buffer after the " + HEADER_SIZE + "-byte fuse_out_header");
+        }
+        MemorySegment.copy(body, 0, out, HEADER_SIZE, body.byteSize());
+        return replyOk(out, unique, body.byteSize());
+    }
+
+    /**
+     * Writes an error reply: a bare header with {@code error = -errno}.
+     *
+     * @param errno a positive Linux errno, at most 511
+     */
+    public static long replyError(MemorySegment out, long unique, int errno) {
+        if (errno <= 0 || errno > MAX_ERRNO) {
+            throw new IllegalArgumentException("errno " + errno + " is not a positive Linux errno (1.." + MAX_ERRNO
+                    + "); pass e.g. LinuxErrno.EIO, not its negation");
+        }
+        writeHeader(out, HEADER_SIZE, -errno, unique);
+        return HEADER_SIZE;
+    }
+
+    private static void writeHeader(MemorySegment out, long len, int error, long unique) {
+        OUT_HEADER_LEN.set(out, (int) len);
+        OUT_HEADER_ERROR.set(out, error);
+        OUT_HEADER_UNIQUE.set(out, unique);
+    }
+
+    /**
+     * A writer of READDIR / READDIRPLUS records into {@code out} after the header, limited to the {@code size}
+     * the kernel asked for in {@code fuse_read_in.size} (and to the buffer).
+     */
+    public static DirentWriter direntWriter(MemorySegment out, long size) {
+        return new DirentWriter(out, size);
+    }
+
+    /**
+     * Packs directory records. Not thread-safe: one writer per reply. Padding bytes are zeroed, so no stale buffer
+     * contents reach the kernel.
+     */
+    public static final class DirentWriter {
+        private final MemorySegment out;
+        private final long limit;
+        private long pos;
+
+        private DirentWriter(MemorySegment out, long size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("READDIR size " + size + " is negative");
+            }
+            this.out = out;
+            this.limit = Math.min(size, Math.max(0, out.byteSize() - HEADER_SIZE));
+            this.pos = 0;
+        }
+
+        /**
+         * Appends a {@code fuse_dirent}.
+         *
+         * @param off  the offset the kernel passes back to continue after this entry
+         * @param type the {@code DT_*} type bits ({@code mode >> 12})
+         * @param name the entry's name bytes, non-empty, without NUL
+         * @return false, writing nothing, when the record does not fit the remaining size
+         */
+        public boolean addDirent(long ino, long off, int type, byte[] name) {
+            checkName(name);
+            long recordSize = direntAlign(DIRENT_NAME_OFFSET + name.length);
+            if (recordSize > limit - pos) {
+                return false;
+            }
+            MemorySegment record = out.asSlice(HEADER_SIZE + pos, recordSize);
+            writeDirent(record, ino, off, type, name);
+            pos += recordSize;
+            return true;
+        }
+
+        /**
+         * Appends a {@code fuse_direntplus}: {@code entryOut} (a filled {@code fuse_entry_out}) then the dirent.
+         *
+         * @return false, writing nothing, when the record does not fit the remaining size
+         */
+        public boolean addDirentPlus(MemorySegment entryOut, long off, int type, byte[] name) {
+            checkName(name);
+            if (entryOut.byteSize() != FUSE_ENTRY_OUT.byteSize()) {
+                throw new IllegalArgumentException("entryOut is " + entryOut.byteSize()
+                        + " bytes; a fuse_entry_out is " + FUSE_ENTRY_OUT.byteSize());
+            }
+            long recordSize = direntAlign(DIRENTPLUS_NAME_OFFSET + name.length);
+            if (recordSize > limit - pos) {
+                return false;
+            }
+            MemorySegment record = out.asSlice(HEADER_SIZE + pos, recordSize);
+            MemorySegment.copy(entryOut, 0, record, 0, entryOut.byteSize());
+            long ino = (long) ENTRY_OUT_ATTR_INO.get(entryOut);
+            writeDirent(record.asSlice(DIRENTPLUS_DIRENT_OFFSET), ino, off, type, name);
+            pos += recordSize;
+            return true;
+        }
+
+        private static void writeDirent(MemorySegment record, long ino, long off, int type, byte[] name) {
+            DIRENT_INO.set(record, ino);
+            DIRENT_OFF.set(record, off);
+            DIRENT_NAMELEN.set(record, name.length);
+            DIRENT_TYPE.set(record, type);
+            MemorySegment.copy(name, 0, record, JAVA_BYTE, DIRENT_NAME_OFFSET, name.length);
+            record.asSlice(DIRENT_NAME_OFFSET + name.length).fill((byte) 0);
+        }
+
+        private static void checkName(byte[] name) {
+            if (name.length == 0) {
+                throw new IllegalArgumentException("a directory entry needs a non-empty name");
+            }
+            for (byte b : name) {
+                if (b == 0) {
+                    throw new IllegalArgumentException("directory entry name contains a NUL byte");
+                }
+            }
+        }
+
+        /** Bytes of records written so far. */
+        public long bodyLength() {
+            return pos;
+        }
+
+        /** Writes the success header over the records and returns the reply's total length. */
+        public long finish(long unique) {
+            return replyOk(out, unique, pos);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * weft-fuse: a pure-Java FUSE server speaking the /dev/fuse protocol directly (no libfuse, no JNI).
+ */
+module dev.weft.fuse {
+    exports dev.weft.fuse.proto;
+}
