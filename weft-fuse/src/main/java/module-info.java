@@ -3,4 +3,5 @@
  */
 module dev.weft.fuse {
     exports dev.weft.fuse.proto;
+    exports dev.weft.fuse.kernel;
 }

@@ -1,0 +1,141 @@
+package dev.weft.fuse.kernel;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A FUSE connection: {@code /dev/fuse} opened and mounted at a directory with {@code mount(2)} (as root), read and
+ * written by the server. No libfuse: the mount data is what {@code fusermount3} would pass,
+ * {@code fd=N,rootmode=40000,user_id=U,group_id=G} and the options.
+ *
+ * <h2>Reading</h2>
+ * {@link #read} returns one whole request per call (the kernel's contract for {@code /dev/fuse}) or a negative
+ * errno: {@code -ENOENT} (the request was interrupted before it was read: read again), {@code -EINTR} (read
+ * again), {@code -ENODEV} (the file system was unmounted: stop).
+ *
+ * <h2>Threads</h2>
+ * {@link #read} and {@link #write} may be called from several threads at once (the kernel serialises them per
+ * request); {@link #close} unmounts (lazily, {@code MNT_DETACH}) and then closes the descriptor.
+ */
+public final class FuseDevice implements AutoCloseable {
+
+    public static final int ENOENT = 2, EINTR = 4, EAGAIN = 11, ENODEV = 19;
+
+    /** Mount options. */
+    public record Options(String fsname, boolean allowOther, boolean defaultPermissions, boolean readOnly) {
+        public Options {
+            Objects.requireNonNull(fsname, "fsname");
+            if (fsname.isEmpty() || fsname.contains(",") || fsname.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("fsname must be non-empty without ',' or NUL, got '" + fsname + "'");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options("weft", false, false, false);
+        }
+    }
+
+    private final int fd;
+    private final Path mountpoint;
+    private volatile boolean mounted;
+
+    private FuseDevice(int fd, Path mountpoint) {
+        this.fd = fd;
+        this.mountpoint = mountpoint;
+        this.mounted = true;
+    }
+
+    /**
+     * Opens {@code /dev/fuse} and mounts it at {@code mountpoint} (an existing directory) with {@code mount(2)}.
+     *
+     * @throws IOException naming the cause: no {@code /dev/fuse}, not root (mount(2) needs CAP_SYS_ADMIN; mounting
+     *                     through {@code fusermount3} as another user is not supported yet), not a directory
+     */
+    public static FuseDevice mount(Path mountpoint, Options options) throws IOException {
+        Path dir = mountpoint.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("mount point " + dir + " is not a directory");
+        }
+        LibC.Result open = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        if (open.failed()) {
+            throw new IOException("cannot open /dev/fuse: " + LibC.strerror(open.errno())
+                    + (open.errno() == ENOENT ? " (load the fuse kernel module: modprobe fuse)" : ""));
+        }
+        int fd = (int) open.value();
+        int uid = (int) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        int gid = (int) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+        StringBuilder data = new StringBuilder()
+                .append("fd=").append(fd).append(",rootmode=40000,user_id=").append(uid)
+                .append(",group_id=").append(gid);
+        if (options.allowOther()) {
+            data.append(",allow_other");
+        }
+        if (options.defaultPermissions()) {
+            data.append(",default_permissions");
+        }
+        long flags = LibC.MS_NOSUID | LibC.MS_NODEV | (options.readOnly() ? LibC.MS_RDONLY : 0);
+        LibC.Result m = LibC.mount(options.fsname(), dir.toString(), "fuse.weft", flags, data.toString());
+        if (m.failed()) {
+            LibC.close(fd);
+            throw new IOException("mount(2) of a FUSE file system at " + dir + " failed: " + LibC.strerror(m.errno())
+                    + (m.errno() == 1 ? " (mounting with mount(2) needs root; fusermount3 is not supported yet)" : ""));
+        }
+        return new FuseDevice(fd, dir);
+    }
+
+    public Path mountpoint() {
+        return mountpoint;
+    }
+
+    /**
+     * Reads one request into {@code buf} (at least {@code FUSE_MIN_READ_BUFFER} bytes, 8-byte aligned).
+     *
+     * @param callState a segment from {@link #newCallState}, owned by the calling thread
+     * @return the request's length, or a negative errno (see the class comment)
+     */
+    public long read(MemorySegment callState, MemorySegment buf) {
+        long n = LibC.read(callState, fd, buf, buf.byteSize());
+        return n < 0 ? -LibC.errno(callState) : n;
+    }
+
+    /**
+     * Writes one reply of {@code length} bytes from {@code buf}.
+     *
+     * @return {@code length}, or a negative errno ({@code -ENOENT}: the request was interrupted and the reply is
+     * dropped, which is not an error)
+     */
+    public long write(MemorySegment callState, MemorySegment buf, long length) {
+        long n = LibC.write(callState, fd, buf, length);
+        return n < 0 ? -LibC.errno(callState) : n;
+    }
+
+    /** A call-state segment for {@link #read} and {@link #write}, allocated in {@code arena}. */
+    public static MemorySegment newCallState(java.lang.foreign.Arena arena) {
+        return LibC.newCallState(arena);
+    }
+
+    /** Detaches the mount (lazily: busy files keep it until closed); the server's reads then return -ENODEV. */
+    public void unmount() throws IOException {
+        if (!mounted) {
+            return;
+        }
+        LibC.Result r = LibC.umount2(mountpoint.toString(), LibC.MNT_DETACH);
+        if (r.failed() && r.errno() != 22) { // EINVAL: not mounted any more
+            throw new IOException("umount2(" + mountpoint + ") failed: " + LibC.strerror(r.errno()));
+        }
+        mounted = false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            unmount();
+        } finally {
+            LibC.close(fd);
+        }
+    }
+}
