@@ -19,9 +19,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_ATTR;
 import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_ATTR_OUT;
 import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_INIT_IN;
 import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_INIT_OUT;
+import static dev.weft.fuse.proto.FuseKernelLayout.offset;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -75,29 +80,28 @@ class FuseDeviceKernelTest {
                 MemorySegment body = out.asSlice(FuseReplyEncoder.headerSize());
                 if (op == FuseOpcode.INIT) {
                     MemorySegment init = r.body();
-                    int major = init.get(java.lang.foreign.ValueLayout.JAVA_INT,
-                            FUSE_INIT_IN.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("major")));
+                    int major = init.get(JAVA_INT, offset(FUSE_INIT_IN, "major"));
                     assertEquals(7, major, "kernel protocol major");
                     body.asSlice(0, FUSE_INIT_OUT.byteSize()).fill((byte) 0);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseKernelLayout.offset(FUSE_INIT_OUT, "major"), 7);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseKernelLayout.offset(FUSE_INIT_OUT, "minor"),
+                    body.set(JAVA_INT, offset(FUSE_INIT_OUT, "major"), 7);
+                    body.set(JAVA_INT, offset(FUSE_INIT_OUT, "minor"),
                             FuseKernelLayout.KERNEL_MINOR_VERSION);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseKernelLayout.offset(FUSE_INIT_OUT, "max_write"),
+                    body.set(JAVA_INT, offset(FUSE_INIT_OUT, "max_write"),
                             128 * 1024);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseKernelLayout.offset(FUSE_INIT_OUT, "time_gran"), 1);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_SHORT,
-                            FuseKernelLayout.offset(FUSE_INIT_OUT, "max_background"), (short) 16);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_SHORT,
-                            FuseKernelLayout.offset(FUSE_INIT_OUT, "congestion_threshold"), (short) 12);
+                    body.set(JAVA_INT, offset(FUSE_INIT_OUT, "time_gran"), 1);
+                    body.set(JAVA_SHORT,
+                            offset(FUSE_INIT_OUT, "max_background"), (short) 16);
+                    body.set(JAVA_SHORT,
+                            offset(FUSE_INIT_OUT, "congestion_threshold"), (short) 12);
                     len = FuseReplyEncoder.replyOk(out, r.unique(), FUSE_INIT_OUT.byteSize());
                 } else if (op == FuseOpcode.GETATTR && r.nodeid() == 1) {
                     body.asSlice(0, FUSE_ATTR_OUT.byteSize()).fill((byte) 0);
-                    long attr = FuseKernelLayout.offset(FUSE_ATTR_OUT, "attr");
-                    body.set(java.lang.foreign.ValueLayout.JAVA_LONG, attr + FuseKernelLayout.offset(FuseKernelLayout.FUSE_ATTR, "ino"), 1L);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, attr + FuseKernelLayout.offset(FuseKernelLayout.FUSE_ATTR, "mode"), 040755);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, attr + FuseKernelLayout.offset(FuseKernelLayout.FUSE_ATTR, "nlink"), 2);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_LONG, attr + FuseKernelLayout.offset(FuseKernelLayout.FUSE_ATTR, "mtime"), 1_000_000_000L);
-                    body.set(java.lang.foreign.ValueLayout.JAVA_INT, attr + FuseKernelLayout.offset(FuseKernelLayout.FUSE_ATTR, "blksize"), 4096);
+                    long attr = offset(FUSE_ATTR_OUT, "attr");
+                    body.set(JAVA_LONG, attr + offset(FUSE_ATTR, "ino"), 1L);
+                    body.set(JAVA_INT, attr + offset(FUSE_ATTR, "mode"), 040755);
+                    body.set(JAVA_INT, attr + offset(FUSE_ATTR, "nlink"), 2);
+                    body.set(JAVA_LONG, attr + offset(FUSE_ATTR, "mtime"), 1_000_000_000L);
+                    body.set(JAVA_INT, attr + offset(FUSE_ATTR, "blksize"), 4096);
                     len = FuseReplyEncoder.replyOk(out, r.unique(), FUSE_ATTR_OUT.byteSize());
                 } else if (op == FuseOpcode.LOOKUP) {
                     len = FuseReplyEncoder.replyError(out, r.unique(), LinuxErrno.ENOENT);
