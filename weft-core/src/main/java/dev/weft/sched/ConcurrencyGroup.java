@@ -158,11 +158,9 @@ public final class ConcurrencyGroup implements AutoCloseable {
         } catch (Throwable t) {
             reportServerError(null, w, t);
         }
-        if (!JdkAccess.isTerminated(w.thread)) {
+        if (!endIfTerminated(w)) {
             inlineMoved.increment();
             live.list(w, (int) w.thread.threadId()); // for close()'s report, if it is never woken
-        } else if (w.claimEnd()) {
-            workerDone(w);
         }
         return w.thread;
     }
@@ -330,7 +328,22 @@ public final class ConcurrencyGroup implements AutoCloseable {
         terminateIfNoneLive();
     }
 
-    void workerDone(WorkerTask w) {
+    /**
+     * After a run of {@code w} (on a server, or inline): counts its end, once, if its thread has terminated.
+     *
+     * @return whether the thread has terminated
+     */
+    boolean endIfTerminated(WorkerTask w) {
+        if (!JdkAccess.isTerminated(w.thread)) {
+            return false;
+        }
+        if (w.claimEnd()) {
+            workerDone(w);
+        }
+        return true;
+    }
+
+    private void workerDone(WorkerTask w) {
         live.unlist(w);
         live.ended();
         terminateIfNoneLive();

@@ -2,7 +2,6 @@ package dev.weft.sched;
 
 import dev.weft.sched.idle.IdleServerStack;
 import dev.weft.sched.internal.CpuAffinity;
-import dev.weft.sched.internal.JdkAccess;
 import dev.weft.sched.queue.LocalRunQueue;
 import dev.weft.sched.queue.NextSlot;
 
@@ -167,8 +166,15 @@ public final class Server extends Thread {
     /** Runs one worker, or waits for one. False when the server must exit. */
     private boolean step() {
         WorkerTask sw = own.switchTo;
-        if (sw != null || (sw = own.switchBack) != null) {
-            runSwitched(sw);
+        if (sw != null) { // a worker on this server switched to it: it runs now
+            own.switchTo = null;
+            runWorker(sw);
+            return true;
+        }
+        if ((sw = own.switchBack) != null) { // a worker that switched: the one it switched to blocked or ended
+            own.switchBack = sw.nextSwitchBack;
+            sw.nextSwitchBack = null;
+            runWorker(sw);
             return true;
         }
         if (spare && retireRequested) {
@@ -188,20 +194,6 @@ public final class Server extends Thread {
         return true;
     }
 
-    /**
-     * Runs a worker of a switch: the one switched to (pending in {@code switchTo}), or else the top of the
-     * switch-back stack, a worker that switched and resumes as soon as the one it switched to blocked or ended.
-     */
-    private void runSwitched(WorkerTask w) {
-        if (own.switchTo == w) {
-            own.switchTo = null;
-        } else {
-            own.switchBack = w.nextSwitchBack;
-            w.nextSwitchBack = null;
-        }
-        runWorker(w);
-    }
-
     void runWorker(WorkerTask w) {
         own.running = w;
         w.ranOn(this);
@@ -217,9 +209,7 @@ public final class Server extends Thread {
             own.tick++;
             count(RUNS, 1);
         }
-        if (JdkAccess.isTerminated(w.thread) && w.claimEnd()) {
-            group.workerDone(w);
-        }
+        group.endIfTerminated(w);
     }
 
     /**

@@ -88,11 +88,7 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
         }
     }
 
-    /**
-     * True for exactly one caller once the thread has terminated. Two servers can both see the termination: a
-     * worker that yields is back in a queue before its server has left {@code runContinuation}, so another server
-     * may run it to its end while the first is still checking.
-     */
+    /** The live-worker registry's CAS on {@code stripe} (see {@code LiveWorkers}). */
     boolean casStripe(int expected, int value) {
         return STRIPE.compareAndSet(this, expected, value);
     }
@@ -101,6 +97,11 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
         return (int) STRIPE.getVolatile(this);
     }
 
+    /**
+     * True for exactly one caller once the thread has terminated. Two servers can both see the termination: a
+     * worker that yields is back in a queue before its server has left {@code runContinuation}, so another server
+     * may run it to its end while the first is still checking.
+     */
     boolean claimEnd() {
         return ENDED.compareAndSet(this, 0, 1);
     }
