@@ -1,5 +1,7 @@
 package dev.weft.fuse.kernel;
 
+import dev.weft.fuse.proto.LinuxErrno;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -14,16 +16,14 @@ import java.util.Objects;
  *
  * <h2>Reading</h2>
  * {@link #read} returns one whole request per call (the kernel's contract for {@code /dev/fuse}) or a negative
- * errno: {@code -ENOENT} (the request was interrupted before it was read: read again), {@code -EINTR} (read
- * again), {@code -ENODEV} (the file system was unmounted: stop).
+ * errno ({@link LinuxErrno}): {@code -ENOENT} (the request was interrupted before it was read: read again),
+ * {@code -EINTR} (read again), {@code -ENODEV} (the file system was unmounted: stop).
  *
  * <h2>Threads</h2>
  * {@link #read} and {@link #write} may be called from several threads at once (the kernel serialises them per
  * request); {@link #close} unmounts (lazily, {@code MNT_DETACH}) and then closes the descriptor.
  */
 public final class FuseDevice implements AutoCloseable {
-
-    public static final int ENOENT = 2, EINTR = 4, EAGAIN = 11, ENODEV = 19;
 
     /** Mount options. */
     public record Options(String fsname, boolean allowOther, boolean defaultPermissions, boolean readOnly) {
@@ -63,7 +63,7 @@ public final class FuseDevice implements AutoCloseable {
         LibC.Result open = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
         if (open.failed()) {
             throw new IOException("cannot open /dev/fuse: " + LibC.strerror(open.errno())
-                    + (open.errno() == ENOENT ? " (load the fuse kernel module: modprobe fuse)" : ""));
+                    + (open.errno() == LinuxErrno.ENOENT ? " (load the fuse kernel module: modprobe fuse)" : ""));
         }
         int fd = (int) open.value();
         int uid = (int) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
@@ -81,8 +81,9 @@ public final class FuseDevice implements AutoCloseable {
         LibC.Result m = LibC.mount(options.fsname(), dir.toString(), "fuse.weft", flags, data.toString());
         if (m.failed()) {
             LibC.close(fd);
-            throw new IOException("mount(2) of a FUSE file system at " + dir + " failed: " + LibC.strerror(m.errno())
-                    + (m.errno() == 1 ? " (mounting with mount(2) needs root; fusermount3 is not supported yet)" : ""));
+            throw new IOException("mount(2) of a FUSE file system at " + dir + " failed: "
+                    + LibC.strerror(m.errno())
+                    + (m.errno() == LinuxErrno.EPERM ? " (mounting with mount(2) needs root; fusermount3 is not supported yet)" : ""));
         }
         return new FuseDevice(fd, dir);
     }
@@ -124,7 +125,7 @@ public final class FuseDevice implements AutoCloseable {
             return;
         }
         LibC.Result r = LibC.umount2(mountpoint.toString(), LibC.MNT_DETACH);
-        if (r.failed() && r.errno() != 22) { // EINVAL: not mounted any more
+        if (r.failed() && r.errno() != LinuxErrno.EINVAL) { // not mounted any more
             throw new IOException("umount2(" + mountpoint + ") failed: " + LibC.strerror(r.errno()));
         }
         mounted = false;

@@ -81,7 +81,7 @@ final class LibC {
         }
     }
 
-    /** read(2) into {@code buf}; {@code state} is a caller-owned call-state segment, so the hot path allocates nothing. */
+    /** read(2) into {@code buf}; {@code state} is the caller's call-state segment: the hot path allocates nothing. */
     static long read(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
             return (long) READ.invokeExact(state, fd, buf, count);

@@ -59,10 +59,10 @@ class FuseDeviceKernelTest {
             MemorySegment out = arena.allocate(64 * 1024, 8);
             while (true) {
                 long n = dev.read(state, in);
-                if (n == -FuseDevice.ENODEV) {
+                if (n == -LinuxErrno.ENODEV) {
                     return; // unmounted
                 }
-                if (n == -FuseDevice.ENOENT || n == -FuseDevice.EINTR || n == -FuseDevice.EAGAIN) {
+                if (n == -LinuxErrno.ENOENT || n == -LinuxErrno.EINTR || n == -LinuxErrno.EAGAIN) {
                     continue;
                 }
                 if (n < 0) {
@@ -111,7 +111,7 @@ class FuseDeviceKernelTest {
                     len = FuseReplyEncoder.replyError(out, r.unique(), LinuxErrno.ENOSYS);
                 }
                 long w = dev.write(state, out, len);
-                if (w < 0 && w != -FuseDevice.ENOENT) {
+                if (w < 0 && w != -LinuxErrno.ENOENT) {
                     throw new IllegalStateException("write(/dev/fuse) of a " + op + " reply failed: errno " + (-w));
                 }
             }
