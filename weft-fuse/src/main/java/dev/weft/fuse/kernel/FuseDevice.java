@@ -83,7 +83,8 @@ public final class FuseDevice implements AutoCloseable {
             LibC.close(fd);
             throw new IOException("mount(2) of a FUSE file system at " + dir + " failed: "
                     + LibC.strerror(m.errno())
-                    + (m.errno() == LinuxErrno.EPERM ? " (mounting with mount(2) needs root; fusermount3 is not supported yet)" : ""));
+                    + (m.errno() == LinuxErrno.EPERM
+                    ? " (mounting with mount(2) needs root; fusermount3 is not supported yet)" : ""));
         }
         return new FuseDevice(fd, dir);
     }

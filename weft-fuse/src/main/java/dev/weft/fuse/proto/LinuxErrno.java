@@ -2,7 +2,8 @@ package dev.weft.fuse.proto;
 
 /**
  * The Linux errno values weft-fuse replies with or gets back from the device, from
- * {@code include/uapi/asm-generic/errno-base.h} and {@code errno.h} (identical on x86-64 and arm64). Replies carry them negated in {@code fuse_out_header.error}.
+ * {@code include/uapi/asm-generic/errno-base.h} and {@code errno.h} (identical on x86-64 and arm64). Replies carry
+ * them negated in {@code fuse_out_header.error}.
  */
 public final class LinuxErrno {
     private LinuxErrno() {}
