@@ -2,6 +2,7 @@
  * weft-fuse: a pure-Java FUSE server speaking the /dev/fuse protocol directly (no libfuse, no JNI).
  */
 module dev.weft.fuse {
+    exports dev.weft.fuse;
     exports dev.weft.fuse.proto;
     exports dev.weft.fuse.kernel;
 }

@@ -1,0 +1,20 @@
+package dev.weft.fuse;
+
+/**
+ * What INIT settled with the kernel, passed to {@link FuseFilesystem#init}.
+ *
+ * @param major            the protocol's major version (7)
+ * @param minor            the negotiated minor version: the smaller of the kernel's and weft's
+ * @param kernelMinor      the minor version the kernel speaks
+ * @param flags            the {@code FUSE_*} capability bits in force (what the kernel offered and weft asked for),
+ *                         {@code flags2} in the upper 32 bits
+ * @param maxWrite         the largest WRITE payload the kernel will send
+ * @param maxReadahead     the kernel's read-ahead limit
+ */
+public record FuseConnectionInfo(int major, int minor, int kernelMinor, long flags, int maxWrite, int maxReadahead) {
+
+    /** Whether every bit of {@code flag} (a {@code FuseKernelLayout.FUSE_*} capability) is in force. */
+    public boolean has(long flag) {
+        return (flags & flag) == flag;
+    }
+}
