@@ -2,7 +2,10 @@
  * weft-fuse: a pure-Java FUSE server speaking the /dev/fuse protocol directly (no libfuse, no JNI).
  */
 module dev.weft.fuse {
+    requires dev.weft.core;
+
     exports dev.weft.fuse;
     exports dev.weft.fuse.proto;
     exports dev.weft.fuse.kernel;
+    exports dev.weft.fuse.server;
 }

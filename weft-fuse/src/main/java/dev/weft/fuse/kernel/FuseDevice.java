@@ -41,11 +41,13 @@ public final class FuseDevice implements AutoCloseable {
 
     private final int fd;
     private final Path mountpoint;
+    private final FuseChannel channel;
     private volatile boolean mounted;
 
     private FuseDevice(int fd, Path mountpoint) {
         this.fd = fd;
         this.mountpoint = mountpoint;
+        this.channel = new FuseChannel(fd, false);
         this.mounted = true;
     }
 
@@ -91,6 +93,16 @@ public final class FuseDevice implements AutoCloseable {
 
     public Path mountpoint() {
         return mountpoint;
+    }
+
+    /** The mount's own descriptor as a channel; closing the channel leaves it open (see {@link #close}). */
+    public FuseChannel channel() {
+        return channel;
+    }
+
+    /** A new descriptor on this connection ({@code FUSE_DEV_IOC_CLONE}), for one more server thread. */
+    public FuseChannel cloneChannel() throws IOException {
+        return FuseChannel.cloneOf(fd);
     }
 
     /**

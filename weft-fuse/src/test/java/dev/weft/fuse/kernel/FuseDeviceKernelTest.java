@@ -34,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * protocol layer, see the answers through {@code java.nio} on the mount, unmount and see the reads end with ENODEV.
  * Needs root and {@code /dev/fuse}; with {@code WEFT_REQUIRE_KERNEL=1} (CI) their absence fails instead of skipping.
  */
-class FuseDeviceKernelTest {
+public class FuseDeviceKernelTest {
 
-    static void requireKernel() {
+    public static void requireKernel() {
         String cause = null;
         if (!Files.exists(Path.of("/dev/fuse"))) {
             cause = "/dev/fuse is missing";

@@ -1,0 +1,82 @@
+package dev.weft.fuse.kernel;
+
+import dev.weft.fuse.proto.LinuxErrno;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One file descriptor of a FUSE connection: the one {@link FuseDevice#mount} opened, or a clone made with
+ * {@link FuseDevice#cloneChannel()} ({@code FUSE_DEV_IOC_CLONE}). All channels of a connection read requests from
+ * the same queue; a reply must be written to the channel its request was read from (each has its own list of
+ * requests being processed).
+ *
+ * <p>{@link #read} returns one whole request per call or a negative errno: {@code -ENOENT} (the request was
+ * interrupted before it was read: read again), {@code -EINTR} (read again), {@code -ENODEV} (the file system was
+ * unmounted: stop). {@link #write} returns {@code -ENOENT} when the request's caller has gone (the reply is dropped,
+ * which is not an error).
+ */
+public final class FuseChannel implements AutoCloseable {
+    /** {@code FUSE_DEV_IOC_CLONE = _IOR(229, 0, uint32_t)} (include/uapi/linux/fuse.h). */
+    static final long FUSE_DEV_IOC_CLONE = 0x8004E500L;
+
+    private final int fd;
+    private final boolean owned;
+
+    FuseChannel(int fd, boolean owned) {
+        this.fd = fd;
+        this.owned = owned;
+    }
+
+    /** Opens {@code /dev/fuse} anew and attaches it to the connection of {@code fuseFd}. */
+    static FuseChannel cloneOf(int fuseFd) throws IOException {
+        LibC.Result open = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        if (open.failed()) {
+            throw new IOException("cannot open /dev/fuse for a cloned channel: " + LibC.strerror(open.errno()));
+        }
+        int fd = (int) open.value();
+        LibC.Result r = LibC.ioctlIntPointer(fd, FUSE_DEV_IOC_CLONE, fuseFd);
+        if (r.failed()) {
+            LibC.close(fd);
+            throw new IOException("ioctl(FUSE_DEV_IOC_CLONE) failed: " + LibC.strerror(r.errno()));
+        }
+        return new FuseChannel(fd, true);
+    }
+
+    /**
+     * Reads one request into {@code buf} (at least {@code max_write + 4096} bytes once INIT set a {@code max_write},
+     * 8-byte aligned).
+     *
+     * @param callState a segment from {@link #newCallState}, owned by the calling thread
+     * @return the request's length, or a negative errno (see the class comment)
+     */
+    public long read(MemorySegment callState, MemorySegment buf) {
+        long n = LibC.read(callState, fd, buf, buf.byteSize());
+        return n < 0 ? -LibC.errno(callState) : n;
+    }
+
+    /** Writes one reply of {@code length} bytes from {@code buf}; returns {@code length} or a negative errno. */
+    public long write(MemorySegment callState, MemorySegment buf, long length) {
+        long n = LibC.write(callState, fd, buf, length);
+        return n < 0 ? -LibC.errno(callState) : n;
+    }
+
+    /** A call-state segment for {@link #read} and {@link #write}, allocated in {@code arena}. */
+    public static MemorySegment newCallState(Arena arena) {
+        return LibC.newCallState(arena);
+    }
+
+    /** Whether a read's result means the connection is gone for good (unmounted or aborted). */
+    public static boolean isGone(long readResult) {
+        return readResult == -LinuxErrno.ENODEV;
+    }
+
+    /** Closes a cloned descriptor; the mount's own descriptor is closed by {@link FuseDevice#close}. */
+    @Override
+    public void close() {
+        if (owned) {
+            LibC.close(fd);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.weft.fuse.server;
+
+/** Who runs a request's handler. */
+public enum Dispatch {
+    /** The thread that read the request runs the handler and writes the reply, as libfuse does. */
+    INLINE,
+    /**
+     * The reading thread runs the handler as a threadlet: inline on that thread unless the handler blocks (in a
+     * virtual-thread-aware call); then the handler goes on as a virtual thread of the concurrency group, replies
+     * from there, and the reading thread goes back to reading with fresh buffers.
+     */
+    THREADLET
+}

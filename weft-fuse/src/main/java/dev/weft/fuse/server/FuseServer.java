@@ -1,0 +1,362 @@
+package dev.weft.fuse.server;
+
+import dev.weft.fuse.FuseConnectionInfo;
+import dev.weft.fuse.FuseFilesystem;
+import dev.weft.fuse.kernel.FuseChannel;
+import dev.weft.fuse.kernel.FuseDevice;
+import dev.weft.fuse.proto.FuseOpcode;
+import dev.weft.fuse.proto.FuseProtocolException;
+import dev.weft.fuse.proto.FuseRequest;
+import dev.weft.sched.ConcurrencyGroup;
+import dev.weft.threadlet.Threadlets;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+
+/**
+ * A mounted FUSE file system served by weft: {@code /dev/fuse} mounted at a directory, INIT answered, and
+ * {@linkplain Builder#threads server threads} reading requests and calling the {@link FuseFilesystem}.
+ *
+ * <pre>{@code
+ * try (FuseServer server = FuseServer.builder(new PassthroughFilesystem(source)).mount(mountpoint)) {
+ *     server.awaitUnmount();   // until `umount mountpoint`, or close() from another thread
+ * }
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * Each server thread reads from its own descriptor cloned from the mount's ({@code FUSE_DEV_IOC_CLONE}). Which idle
+ * thread reads next is {@link IdleOrder}; who runs a handler is {@link Dispatch}. Threads are platform threads named
+ * {@code weft-fuse-N}, daemon threads so that a forgotten server does not keep the JVM alive; a shutdown hook
+ * unmounts (unless {@link Builder#unmountOnExit} is off).
+ *
+ * <h2>Lifecycle</h2>
+ * {@link Builder#mount} mounts, answers INIT on the calling thread (so a kernel that is too old fails there, with
+ * the cause), calls {@link FuseFilesystem#init} and starts the threads. The server ends when the file system is
+ * unmounted (by {@link #close}, {@code umount}, or {@code weft umount}): the threads see {@code ENODEV}, the handlers
+ * still running finish, {@link FuseFilesystem#destroy} is called, and {@link #awaitUnmount} returns.
+ */
+public final class FuseServer implements AutoCloseable {
+
+    /** How long {@link #close} waits for handlers still running after the unmount. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Spins of a LIFO follower before it parks. A hand-over found within the spin costs no futex wake-up (about
+     * 25 µs on these VMs); see the README's fuse tables for how it was chosen.
+     */
+    static final int DEFAULT_SPIN_BUDGET = 2_000;
+
+    private final FuseDevice device;
+    private final FuseFilesystem fs;
+    private final FuseConnectionInfo connection;
+    private final List<Reader> readers;
+    private final List<Thread> threads;
+    private final List<FuseChannel> channels;
+    private final ReaderHandoff handoff;
+    private final List<ReaderHandoff.Follower> followers;
+    private final InFlightRequests inFlight;
+    private final Arena arena;
+    private final CountDownLatch ended;
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private final Builder config;
+
+    private FuseServer(Builder b, FuseDevice device, FuseConnectionInfo connection, Arena arena) throws IOException {
+        this.config = b;
+        this.device = device;
+        this.fs = b.fs;
+        this.connection = connection;
+        this.arena = arena;
+        this.inFlight = new InFlightRequests();
+        this.handoff = b.idleOrder == IdleOrder.LIFO ? new ReaderHandoff(b.threads, b.spinBudget) : null;
+        this.readers = new ArrayList<>(b.threads);
+        this.threads = new ArrayList<>(b.threads);
+        this.channels = new ArrayList<>(b.threads);
+        this.followers = new ArrayList<>(b.threads);
+        this.ended = new CountDownLatch(b.threads);
+        Operations ops = new Operations(fs);
+        RequestBuffers.Pool pool = new RequestBuffers.Pool(arena);
+        ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
+                ? (b.group != null ? b.group : Threadlets.defaultGroup()) : null;
+        for (int i = 0; i < b.threads; i++) {
+            FuseChannel ch = i == 0 ? device.channel() : device.cloneChannel();
+            channels.add(ch);
+            Reader r = new Reader(i, ch, ops, inFlight, b.dispatch, group, handoff, pool, b.errorHandler,
+                    this::destroyOnce);
+            Thread t = Thread.ofPlatform().name("weft-fuse-" + i).daemon().unstarted(() -> runReader(r));
+            r.follower = new ReaderHandoff.Follower(t);
+            followers.add(r.follower);
+            readers.add(r);
+            threads.add(t);
+        }
+        this.shutdownHook = b.unmountOnExit ? Thread.ofPlatform().name("weft-fuse-unmount").unstarted(() -> {
+            try {
+                device.unmount();
+            } catch (IOException ignored) {
+                // the JVM is exiting: nothing to report to
+            }
+        }) : null;
+    }
+
+    /** A builder for a server of {@code fs}. */
+    public static Builder builder(FuseFilesystem fs) {
+        return new Builder(fs);
+    }
+
+    private void start() {
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private void runReader(Reader r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            config.errorHandler.accept("server thread " + r.index() + " failed", t);
+        } finally {
+            if (handoff != null) {
+                handoff.stop(followers);
+            }
+            ended.countDown();
+        }
+    }
+
+    private void destroyOnce() {
+        if (destroyed.compareAndSet(false, true)) {
+            fs.destroy();
+        }
+    }
+
+    /** What INIT settled with the kernel. */
+    public FuseConnectionInfo connection() {
+        return connection;
+    }
+
+    public Path mountpoint() {
+        return device.mountpoint();
+    }
+
+    /** Blocks until the file system is unmounted and every server thread has stopped. */
+    public void awaitUnmount() throws InterruptedException {
+        ended.await();
+    }
+
+    /** {@link #awaitUnmount()} with a timeout; false if the threads are still running. */
+    public boolean awaitUnmount(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Per-thread counters, in thread order (a racy snapshot). */
+    public List<FuseServerStats> stats() {
+        List<FuseServerStats> s = new ArrayList<>(readers.size());
+        for (Reader r : readers) {
+            ReaderHandoff.Follower f = r.follower;
+            s.add(new FuseServerStats(r.index(), r.requests, r.replies, r.errors, r.interrupts, r.blockedHandlers,
+                    f.promotions, f.spinsWon, f.parks));
+        }
+        return s;
+    }
+
+    /**
+     * Unmounts (lazily: files still open keep the mount until closed, but new requests stop), waits for the server
+     * threads and for running handlers (up to {@link #DRAIN_TIMEOUT}), calls {@link FuseFilesystem#destroy} and
+     * frees the buffers. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        IOException failure = null;
+        try {
+            device.unmount();
+        } catch (IOException e) {
+            failure = e;
+        }
+        try {
+            if (!ended.await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("server threads did not stop within " + DRAIN_TIMEOUT
+                        + " after the unmount of " + mountpoint());
+            }
+            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+            while (inFlight.size() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        destroyOnce();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException exiting) {
+                // already running
+            }
+        }
+        if (inFlight.size() == 0) {
+            channels.forEach(FuseChannel::close);
+            device.close();
+            arena.close();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Configuration; {@link #mount} starts the server. */
+    public static final class Builder {
+        private final FuseFilesystem fs;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private Dispatch dispatch = Dispatch.INLINE;
+        private IdleOrder idleOrder = IdleOrder.LIFO;
+        private FuseDevice.Options options = FuseDevice.Options.defaults();
+        private boolean writebackCache;
+        private boolean unmountOnExit = true;
+        private int spinBudget = DEFAULT_SPIN_BUDGET;
+        private ConcurrencyGroup group;
+        private BiConsumer<String, Throwable> errorHandler = (msg, t) -> {
+            System.err.println("weft-fuse: " + msg);
+            if (t != null) {
+                t.printStackTrace();
+            }
+        };
+
+        private Builder(FuseFilesystem fs) {
+            this.fs = Objects.requireNonNull(fs, "fs");
+        }
+
+        /** Server threads, 1 or more; the default is one per available processor. */
+        public Builder threads(int n) {
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("threads must be 1..1024, got " + n);
+            }
+            this.threads = n;
+            return this;
+        }
+
+        public Builder dispatch(Dispatch d) {
+            this.dispatch = Objects.requireNonNull(d, "dispatch");
+            return this;
+        }
+
+        public Builder idleOrder(IdleOrder o) {
+            this.idleOrder = Objects.requireNonNull(o, "idleOrder");
+            return this;
+        }
+
+        /** fsname, allow_other, default_permissions, ro. */
+        public Builder options(FuseDevice.Options o) {
+            this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /** Asks for {@code FUSE_WRITEBACK_CACHE}: the kernel gathers writes in its page cache. Off by default. */
+        public Builder writebackCache(boolean on) {
+            this.writebackCache = on;
+            return this;
+        }
+
+        /** Whether a JVM shutdown hook unmounts (default true). */
+        public Builder unmountOnExit(boolean on) {
+            this.unmountOnExit = on;
+            return this;
+        }
+
+        /** Spins of a LIFO follower before it parks (default {@link #DEFAULT_SPIN_BUDGET}). */
+        public Builder spinBudget(int spins) {
+            if (spins < 0) {
+                throw new IllegalArgumentException("spinBudget must be >= 0, got " + spins);
+            }
+            this.spinBudget = spins;
+            return this;
+        }
+
+        /** The concurrency group that runs handlers which blocked, under threadlet dispatch (default: weft's). */
+        public Builder group(ConcurrencyGroup g) {
+            this.group = Objects.requireNonNull(g, "group");
+            return this;
+        }
+
+        /** Where failures that reach no caller go (a handler's unexpected exception, a failed reply write). */
+        public Builder errorHandler(BiConsumer<String, Throwable> h) {
+            this.errorHandler = Objects.requireNonNull(h, "errorHandler");
+            return this;
+        }
+
+        /**
+         * Mounts at {@code mountpoint}, answers INIT, and starts serving.
+         *
+         * @throws IOException the mount failed (with its cause), or the kernel's protocol is too old
+         */
+        public FuseServer mount(Path mountpoint) throws IOException {
+            FuseDevice device = FuseDevice.mount(mountpoint, options);
+            Arena arena = Arena.ofShared();
+            try {
+                FuseConnectionInfo info = negotiate(device, arena);
+                fs.init(info);
+                FuseServer server = new FuseServer(this, device, info, arena);
+                server.start();
+                return server;
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    device.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                arena.close();
+                throw e;
+            }
+        }
+
+        private FuseConnectionInfo negotiate(FuseDevice device, Arena arena) throws IOException {
+            RequestBuffers b = new RequestBuffers.Pool(arena).take();
+            FuseChannel ch = device.channel();
+            while (true) {
+                long n = ch.read(b.callState, b.in);
+                if (n < 0) {
+                    if (n == -dev.weft.fuse.proto.LinuxErrno.EINTR || n == -dev.weft.fuse.proto.LinuxErrno.ENOENT) {
+                        continue;
+                    }
+                    throw new IOException("reading FUSE_INIT from /dev/fuse failed with errno " + -n);
+                }
+                FuseRequest req;
+                try {
+                    req = FuseRequest.decode(b.in, n);
+                } catch (FuseProtocolException e) {
+                    throw new IOException("the kernel's first request is malformed: " + e.getMessage(), e);
+                }
+                if (req.opcode() != FuseOpcode.INIT) {
+                    throw new IOException("the kernel's first request is " + req + ", not INIT");
+                }
+                InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache);
+                long w = ch.write(b.callState, b.out, o.replyLength());
+                if (o.failure() != null) {
+                    throw o.failure();
+                }
+                if (w < 0) {
+                    throw new IOException("writing the INIT reply failed with errno " + -w);
+                }
+                if (o.connection() != null) {
+                    return o.connection();
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FuseServer[" + mountpoint() + ", " + readers.size() + " threads, " + config.dispatch + ", "
+                + config.idleOrder + "]";
+    }
+}

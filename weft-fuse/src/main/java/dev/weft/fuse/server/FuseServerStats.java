@@ -1,0 +1,18 @@
+package dev.weft.fuse.server;
+
+/**
+ * One server thread's counters.
+ *
+ * @param thread          the thread's index ({@code weft-fuse-N})
+ * @param requests        requests read
+ * @param replies         replies written (FORGETs and INTERRUPTs get none)
+ * @param errors          replies the kernel refused
+ * @param interrupts      FUSE_INTERRUPTs read
+ * @param blockedHandlers handlers that blocked under threadlet dispatch and finished on the group
+ * @param handoffs        times this thread was handed the read by another (LIFO)
+ * @param handoffsSpun    of those, hand-offs found while spinning, without a park
+ * @param parks           parks while waiting for a hand-off (LIFO)
+ */
+public record FuseServerStats(int thread, long requests, long replies, long errors, long interrupts,
+                              long blockedHandlers, long handoffs, long handoffsSpun, long parks) {
+}

@@ -1,0 +1,54 @@
+package dev.weft.fuse.server;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The requests being handled, by {@code unique}, so that {@code FUSE_INTERRUPT} can find its target.
+ *
+ * <h2>The race with several reading threads</h2>
+ * The kernel sends an INTERRUPT only for a request already read by the server, but with several threads the
+ * INTERRUPT can be read and handled before the thread that read the target has registered it. So an INTERRUPT that
+ * finds no target leaves its unique in {@code early}, and {@link #register} checks {@code early} after adding the
+ * request: whichever of the two comes second sees the other (both are full fences in
+ * {@link ConcurrentHashMap}). An early entry whose request had already been answered stays until {@code early}
+ * outgrows {@link #EARLY_LIMIT} and is cleared: uniques are not reused soon, so a stale entry never hits.
+ */
+final class InFlightRequests {
+    static final int EARLY_LIMIT = 4096;
+
+    private final ConcurrentHashMap<Long, RequestContext> byUnique = new ConcurrentHashMap<>();
+    private final Set<Long> early = ConcurrentHashMap.newKeySet();
+
+    void register(RequestContext ctx) {
+        byUnique.put(ctx.unique(), ctx);
+        if (!early.isEmpty() && early.remove(ctx.unique())) {
+            ctx.interrupt();
+        }
+    }
+
+    void unregister(RequestContext ctx) {
+        byUnique.remove(ctx.unique(), ctx);
+    }
+
+    /** Handles {@code FUSE_INTERRUPT} for {@code unique}. */
+    void interrupt(long unique) {
+        RequestContext ctx = byUnique.get(unique);
+        if (ctx != null) {
+            ctx.interrupt();
+            return;
+        }
+        if (early.size() >= EARLY_LIMIT) {
+            early.clear();
+        }
+        early.add(unique);
+        ctx = byUnique.get(unique);
+        if (ctx != null && early.remove(unique)) {
+            ctx.interrupt();
+        }
+    }
+
+    int size() {
+        return byUnique.size();
+    }
+}

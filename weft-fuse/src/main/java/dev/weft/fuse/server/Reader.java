@@ -1,0 +1,194 @@
+package dev.weft.fuse.server;
+
+import dev.weft.fuse.FuseException;
+import dev.weft.fuse.kernel.FuseChannel;
+import dev.weft.fuse.proto.FuseOpcode;
+import dev.weft.fuse.proto.FuseProtocolException;
+import dev.weft.fuse.proto.FuseReplyEncoder;
+import dev.weft.fuse.proto.FuseRequest;
+import dev.weft.fuse.proto.LinuxErrno;
+import dev.weft.sched.ConcurrencyGroup;
+import dev.weft.threadlet.Threadlet;
+import dev.weft.threadlet.Threadlets;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.BiConsumer;
+
+import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_INTERRUPT_IN;
+import static dev.weft.fuse.proto.FuseKernelLayout.handle;
+
+/**
+ * One server thread: reads requests from its own channel (a cloned {@code /dev/fuse} descriptor), and runs each
+ * request's handler inline or as a threadlet ({@link Dispatch}). With {@link IdleOrder#LIFO} it reads only while it
+ * holds the {@link ReaderHandoff} token.
+ *
+ * <p>Counters are written by this thread (and, for requests of handlers that blocked, by the virtual thread that
+ * finishes them: {@link #replies} and {@link #errors} are updated atomically) and read racily by stats.
+ */
+final class Reader implements Runnable {
+    private static final VarHandle INTERRUPT_UNIQUE = handle(FUSE_INTERRUPT_IN, "unique");
+    private static final VarHandle REPLIES;
+    private static final VarHandle ERRORS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REPLIES = l.findVarHandle(Reader.class, "replies", long.class);
+            ERRORS = l.findVarHandle(Reader.class, "errors", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int index;
+    private final FuseChannel channel;
+    private final Operations operations;
+    private final InFlightRequests inFlight;
+    private final Dispatch dispatch;
+    private final ConcurrencyGroup group;
+    private final ReaderHandoff handoff;
+    private final RequestBuffers.Pool pool;
+    private final BiConsumer<String, Throwable> errorHandler;
+    private final Runnable onDestroy;
+    private RequestBuffers buffers;
+    ReaderHandoff.Follower follower;
+
+    volatile long requests;
+    volatile long replies;
+    volatile long errors;
+    volatile long interrupts;
+    volatile long blockedHandlers;
+
+    Reader(int index, FuseChannel channel, Operations operations, InFlightRequests inFlight, Dispatch dispatch,
+            ConcurrencyGroup group, ReaderHandoff handoff, RequestBuffers.Pool pool,
+            BiConsumer<String, Throwable> errorHandler, Runnable onDestroy) {
+        this.index = index;
+        this.channel = channel;
+        this.operations = operations;
+        this.inFlight = inFlight;
+        this.dispatch = dispatch;
+        this.group = group;
+        this.handoff = handoff;
+        this.pool = pool;
+        this.errorHandler = errorHandler;
+        this.onDestroy = onDestroy;
+    }
+
+    int index() {
+        return index;
+    }
+
+    @Override
+    public void run() {
+        buffers = pool.take();
+        while (true) {
+            if (handoff != null && !handoff.acquire(follower)) {
+                return;
+            }
+            long n = channel.read(buffers.callState, buffers.in);
+            if (handoff != null) {
+                handoff.release();
+            }
+            if (n < 0) {
+                if (FuseChannel.isGone(n)) {
+                    return; // unmounted
+                }
+                if (n == -LinuxErrno.ENOENT || n == -LinuxErrno.EINTR || n == -LinuxErrno.EAGAIN) {
+                    continue;
+                }
+                errorHandler.accept("read(/dev/fuse) failed with errno " + -n + "; the server stops", null);
+                return;
+            }
+            requests++;
+            if (!process(n)) {
+                return;
+            }
+        }
+    }
+
+    /** Handles one request of {@code length} bytes in {@link #buffers}; false when the file system was destroyed. */
+    private boolean process(long length) {
+        FuseRequest req;
+        RequestBuffers b = buffers;
+        try {
+            req = FuseRequest.decode(b.in, length);
+        } catch (FuseProtocolException e) {
+            errorHandler.accept("malformed request: " + e.getMessage(), null);
+            if (e.unique().isPresent()) {
+                reply(b, FuseReplyEncoder.replyError(b.out, e.unique().getAsLong(), e.errno()));
+            }
+            return true;
+        }
+        FuseOpcode op = req.opcode();
+        if (op == FuseOpcode.INTERRUPT) {
+            interrupts++;
+            inFlight.interrupt((long) INTERRUPT_UNIQUE.get(req.fixedBody()));
+            return true;
+        }
+        if (op == FuseOpcode.DESTROY) {
+            onDestroy.run();
+            reply(b, FuseReplyEncoder.replyOk(b.out, req.unique(), 0));
+            return false;
+        }
+        if (op == FuseOpcode.INIT) {
+            reply(b, FuseReplyEncoder.replyError(b.out, req.unique(), LinuxErrno.EINVAL));
+            return true;
+        }
+        RequestContext ctx = new RequestContext(req.unique(), req.uid(), req.gid(), req.pid());
+        inFlight.register(ctx);
+        if (dispatch == Dispatch.INLINE) {
+            handleAndReply(req, ctx, b);
+            return true;
+        }
+        Threadlet<Void> t = Threadlets.exec(group, () -> {
+            ctx.handlerThread(Thread.currentThread());
+            try {
+                handleAndReply(req, ctx, b);
+            } finally {
+                ctx.handlerThread(null);
+            }
+            return null;
+        });
+        if (!t.isDone()) {
+            // the handler blocked and keeps b; it returns b to the pool when it has replied
+            blockedHandlers++;
+            t.onComplete((v, failure) -> pool.give(b));
+            buffers = pool.take();
+        }
+        return true;
+    }
+
+    private void handleAndReply(FuseRequest req, RequestContext ctx, RequestBuffers b) {
+        long len;
+        try {
+            len = operations.dispatch(req, ctx, b.out);
+        } catch (FuseException e) {
+            len = FuseReplyEncoder.replyError(b.out, req.unique(), e.errno());
+        } catch (RuntimeException | Error e) {
+            errorHandler.accept("handler for " + req + " failed; replying EIO", e);
+            len = FuseReplyEncoder.replyError(b.out, req.unique(), LinuxErrno.EIO);
+        } finally {
+            inFlight.unregister(ctx);
+        }
+        if (len == Operations.NO_REPLY) {
+            return;
+        }
+        if (ctx.isInterrupted()) {
+            len = FuseReplyEncoder.replyError(b.out, req.unique(), LinuxErrno.EINTR);
+        }
+        reply(b, len);
+    }
+
+    private void reply(RequestBuffers b, long len) {
+        long w = channel.write(b.callState, b.out, len);
+        if (w >= 0) {
+            REPLIES.getAndAdd(this, 1L);
+        } else if (w != -LinuxErrno.ENOENT && w != -LinuxErrno.ENODEV) {
+            // ENOENT: the request was aborted or its caller is gone; ENODEV: unmounted meanwhile
+            ERRORS.getAndAdd(this, 1L);
+            errorHandler.accept("write(/dev/fuse) of a " + len + "-byte reply failed with errno " + -w, null);
+        }
+    }
+}

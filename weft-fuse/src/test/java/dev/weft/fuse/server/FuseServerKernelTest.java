@@ -1,0 +1,117 @@
+package dev.weft.fuse.server;
+
+import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The server against the real kernel: an in-memory file system mounted with each idle order and dispatch, used
+ * through {@code java.nio}; INTERRUPT from a signalled reader; unmount.
+ */
+class FuseServerKernelTest {
+
+    @TempDir
+    Path mnt;
+
+    @ParameterizedTest
+    @CsvSource({"LIFO,INLINE", "FIFO,INLINE", "LIFO,THREADLET", "FIFO,THREADLET"})
+    void servesReadsWritesAndListingsThroughTheMount(IdleOrder order, Dispatch dispatch) throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        MemoryFilesystem fs = new MemoryFilesystem().put("hello", "hello, weft\n").put("b", "bee");
+        try (FuseServer server = FuseServer.builder(fs).threads(2).idleOrder(order).dispatch(dispatch)
+                .unmountOnExit(false).mount(mnt)) {
+            assertTrue(server.connection().minor() >= 31, "negotiated " + server.connection());
+            assertEquals("hello, weft\n", Files.readString(mnt.resolve("hello")));
+            try (Stream<Path> s = Files.list(mnt)) {
+                assertEquals(List.of("b", "hello"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            Files.writeString(mnt.resolve("new"), "written through the mount");
+            assertEquals("written through the mount",
+                    new String(fs.data.get(fs.names.get("new")), StandardCharsets.UTF_8));
+            assertFalse(Files.exists(mnt.resolve("absent")));
+            Files.delete(mnt.resolve("b"));
+            assertFalse(fs.names.containsKey("b"));
+
+            // many concurrent readers and writers, each on its own file
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int id = i;
+                futures.add(pool.submit(() -> {
+                    Path p = mnt.resolve("f" + id);
+                    for (int round = 0; round < 50; round++) {
+                        String text = "file " + id + " round " + round;
+                        Files.writeString(p, text);
+                        assertEquals(text, Files.readString(p));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            long requests = server.stats().stream().mapToLong(FuseServerStats::requests).sum();
+            assertTrue(requests > 8 * 50 * 2, "requests " + requests);
+        }
+        assertTrue(fs.destroyed, "destroy is called on close");
+        assertFalse(isMounted(mnt), "unmounted after close");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"INLINE", "THREADLET"})
+    void anInterruptedReadEndsWithEintrAndTheHandlerSeesIt(Dispatch dispatch) throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
+        try (FuseServer server = FuseServer.builder(fs).threads(2).dispatch(dispatch).unmountOnExit(false)
+                .mount(mnt)) {
+            Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString())
+                    .redirectErrorStream(true).start();
+            assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+            // SIGINT: the kernel sends FUSE_INTERRUPT for the read in the server
+            new ProcessBuilder("kill", "-INT", Long.toString(cat.pid())).start().waitFor();
+            assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "cat ended after the signal");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!fs.slowSawInterrupt && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(fs.slowSawInterrupt, "the handler saw the interrupt");
+            assertTrue(server.stats().stream().mapToLong(FuseServerStats::interrupts).sum() >= 1);
+            fs.releaseSlow();
+        }
+    }
+
+    @Test
+    void anUnmountFromOutsideEndsTheServer() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        MemoryFilesystem fs = new MemoryFilesystem().put("a", "x");
+        FuseServer server = FuseServer.builder(fs).threads(3).unmountOnExit(false).mount(mnt);
+        assertEquals("x", Files.readString(mnt.resolve("a")));
+        Process umount = new ProcessBuilder("umount", mnt.toString()).redirectErrorStream(true).start();
+        assertEquals(0, umount.waitFor(), new String(umount.getInputStream().readAllBytes()));
+        assertTrue(server.awaitUnmount(Duration.ofSeconds(20)), "threads stop after umount");
+        server.close();
+    }
+
+    static boolean isMounted(Path p) throws Exception {
+        String abs = p.toAbsolutePath().normalize().toString();
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(l -> l.split(" ")[4].equals(abs));
+    }
+}
