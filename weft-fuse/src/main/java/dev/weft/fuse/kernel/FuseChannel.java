@@ -29,6 +29,18 @@ public final class FuseChannel implements AutoCloseable {
         this.owned = owned;
     }
 
+    /**
+     * A channel over a descriptor the caller owns and keeps open, with {@code /dev/fuse}'s message semantics (one
+     * request per read, one reply per write), e.g. one end of a {@code SOCK_SEQPACKET} socket pair in a test that
+     * plays the kernel. {@link #close} leaves it open.
+     */
+    public static FuseChannel forDescriptor(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
+        }
+        return new FuseChannel(fd, false);
+    }
+
     /** Opens {@code /dev/fuse} anew and attaches it to the connection of {@code fuseFd}. */
     static FuseChannel cloneOf(int fuseFd) throws IOException {
         LibC.Result open = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);

@@ -91,8 +91,8 @@ final class Reader implements Runnable {
             if (handoff != null) {
                 handoff.release();
             }
-            if (n < 0) {
-                if (FuseChannel.isGone(n)) {
+            if (n <= 0) {
+                if (n == 0 || FuseChannel.isGone(n)) { // 0: end of file, which /dev/fuse never returns
                     return; // unmounted
                 }
                 if (n == -LinuxErrno.ENOENT || n == -LinuxErrno.EINTR || n == -LinuxErrno.EAGAIN) {
