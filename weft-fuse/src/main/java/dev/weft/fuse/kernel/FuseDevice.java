@@ -39,14 +39,26 @@ public final class FuseDevice implements AutoCloseable {
         }
     }
 
+    /** How to mount. */
+    public enum Mounter {
+        /** {@code mount(2)} as root, {@code fusermount3} otherwise. */
+        AUTO,
+        /** {@code mount(2)}: needs CAP_SYS_ADMIN. */
+        MOUNT_SYSCALL,
+        /** The setuid helper {@code fusermount3} of the fuse3 package: any user. */
+        FUSERMOUNT
+    }
+
     private final int fd;
     private final Path mountpoint;
     private final FuseChannel channel;
+    private final boolean viaFusermount;
     private volatile boolean mounted;
 
-    private FuseDevice(int fd, Path mountpoint) {
+    private FuseDevice(int fd, Path mountpoint, boolean viaFusermount) {
         this.fd = fd;
         this.mountpoint = mountpoint;
+        this.viaFusermount = viaFusermount;
         this.channel = new FuseChannel(fd, false);
         this.mounted = true;
     }
@@ -55,12 +67,34 @@ public final class FuseDevice implements AutoCloseable {
      * Opens {@code /dev/fuse} and mounts it at {@code mountpoint} (an existing directory) with {@code mount(2)}.
      *
      * @throws IOException naming the cause: no {@code /dev/fuse}, not root (mount(2) needs CAP_SYS_ADMIN; mounting
-     *                     through {@code fusermount3} as another user is not supported yet), not a directory
+     *                     through {@code fusermount3} otherwise: see {@link Mounter}), not a directory
      */
     public static FuseDevice mount(Path mountpoint, Options options) throws IOException {
+        return mount(mountpoint, options, Mounter.AUTO);
+    }
+
+    /**
+     * Mounts at {@code mountpoint} with {@code mounter}.
+     *
+     * @throws IOException naming the cause: no {@code /dev/fuse}, not root for {@link Mounter#MOUNT_SYSCALL}, no
+     *                     {@code fusermount3} for {@link Mounter#FUSERMOUNT}, not a directory
+     */
+    public static FuseDevice mount(Path mountpoint, Options options, Mounter mounter) throws IOException {
         Path dir = mountpoint.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("mount point " + dir + " is not a directory");
+        }
+        boolean root = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        if (mounter == Mounter.FUSERMOUNT || (mounter == Mounter.AUTO && !root)) {
+            StringBuilder o = new StringBuilder(options.readOnly() ? "ro" : "rw")
+                    .append(",nosuid,nodev,fsname=").append(options.fsname()).append(",subtype=weft");
+            if (options.allowOther()) {
+                o.append(",allow_other");
+            }
+            if (options.defaultPermissions()) {
+                o.append(",default_permissions");
+            }
+            return new FuseDevice(Fusermount.mount(dir, o.toString()), dir, true);
         }
         LibC.Result open = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
         if (open.failed()) {
@@ -86,9 +120,9 @@ public final class FuseDevice implements AutoCloseable {
             throw new IOException("mount(2) of a FUSE file system at " + dir + " failed: "
                     + LibC.strerror(m.errno())
                     + (m.errno() == LinuxErrno.EPERM
-                    ? " (mounting with mount(2) needs root; fusermount3 is not supported yet)" : ""));
+                    ? " (mounting with mount(2) needs root; other users mount through fusermount3)" : ""));
         }
-        return new FuseDevice(fd, dir);
+        return new FuseDevice(fd, dir, false);
     }
 
     public Path mountpoint() {
@@ -137,11 +171,20 @@ public final class FuseDevice implements AutoCloseable {
         if (!mounted) {
             return;
         }
+        if (viaFusermount && !isRoot()) {
+            Fusermount.unmount(mountpoint);
+            mounted = false;
+            return;
+        }
         LibC.Result r = LibC.umount2(mountpoint.toString(), LibC.MNT_DETACH);
         if (r.failed() && r.errno() != LinuxErrno.EINVAL) { // not mounted any more
             throw new IOException("umount2(" + mountpoint + ") failed: " + LibC.strerror(r.errno()));
         }
         mounted = false;
+    }
+
+    private static boolean isRoot() throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
     }
 
     @Override

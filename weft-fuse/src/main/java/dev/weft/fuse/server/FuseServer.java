@@ -221,6 +221,7 @@ public final class FuseServer implements AutoCloseable {
         private Dispatch dispatch = Dispatch.INLINE;
         private IdleOrder idleOrder = IdleOrder.LIFO;
         private FuseDevice.Options options = FuseDevice.Options.defaults();
+        private FuseDevice.Mounter mounter = FuseDevice.Mounter.AUTO;
         private boolean writebackCache;
         private boolean unmountOnExit = true;
         private int spinBudget = DEFAULT_SPIN_BUDGET;
@@ -258,6 +259,12 @@ public final class FuseServer implements AutoCloseable {
         /** fsname, allow_other, default_permissions, ro. */
         public Builder options(FuseDevice.Options o) {
             this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /** {@code mount(2)} or {@code fusermount3}; the default uses mount(2) as root and fusermount3 otherwise. */
+        public Builder mounter(FuseDevice.Mounter m) {
+            this.mounter = Objects.requireNonNull(m, "mounter");
             return this;
         }
 
@@ -300,7 +307,7 @@ public final class FuseServer implements AutoCloseable {
          * @throws IOException the mount failed (with its cause), or the kernel's protocol is too old
          */
         public FuseServer mount(Path mountpoint) throws IOException {
-            FuseDevice device = FuseDevice.mount(mountpoint, options);
+            FuseDevice device = FuseDevice.mount(mountpoint, options, mounter);
             Arena arena = Arena.ofShared();
             try {
                 FuseConnectionInfo info = negotiate(device, arena);

@@ -109,6 +109,25 @@ class FuseServerKernelTest {
         server.close();
     }
 
+    @Test
+    void mountsThroughFusermount3AndUnmountsThroughIt() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        if (!Files.isExecutable(Path.of("/usr/bin/fusermount3"))) {
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but fusermount3 is missing (apt-get install fuse3)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("fusermount3 is missing (apt-get install fuse3)");
+        }
+        MemoryFilesystem fs = new MemoryFilesystem().put("a", "via fusermount3");
+        try (FuseServer server = FuseServer.builder(fs).threads(2).unmountOnExit(false)
+                .mounter(dev.weft.fuse.kernel.FuseDevice.Mounter.FUSERMOUNT).mount(mnt)) {
+            assertEquals("via fusermount3", Files.readString(mnt.resolve("a")));
+            var m = dev.weft.fuse.kernel.FuseMounts.find(mnt).orElseThrow();
+            assertEquals("fuse.weft", m.fstype(), "fusermount3 mounted it with subtype weft");
+        }
+        assertFalse(isMounted(mnt));
+    }
+
     static boolean isMounted(Path p) throws Exception {
         String abs = p.toAbsolutePath().normalize().toString();
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
