@@ -7,16 +7,26 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One request read from {@code /dev/fuse}, validated and split into header, fixed body struct, names and payload.
+ * One request read from {@code /dev/fuse}, validated and split into header, fixed body struct, names, payload and
+ * extensions.
+ *
+ * <h2>Layout</h2>
+ * After {@code fuse_in_header} the body holds, in order: the opcode's fixed struct ({@link #fixedBody()}), its
+ * NUL-terminated names ({@link #nameSegment}), a variable payload ({@link #payload()}: WRITE data, SETXATTR value,
+ * BATCH_FORGET records), and the request extensions ({@link #extensions()}), which are the last
+ * {@code fuse_in_header.total_extlen * 8} bytes. The kernel sends extensions (7.38) when INIT negotiated
+ * {@code FUSE_SECURITY_CTX} or {@code FUSE_CREATE_SUPP_GROUP}, on CREATE, MKNOD, MKDIR, SYMLINK and TMPFILE.
  *
  * <h2>Validation</h2>
  * {@link #decode} checks, in order: the read length is at least {@code sizeof(fuse_in_header)}; {@code len} in the
- * header equals the read length; for a known opcode, the body holds the opcode's fixed struct
- * ({@link FuseOpcode#minFixedBodySize()}), each of its names ends in a NUL inside the body, and a counted payload
- * (WRITE data, SETXATTR value, BATCH_FORGET records) has the length its struct states. A failure is a
- * {@link FuseProtocolException} carrying the unique (when the header was readable) and the errno to reply with. An
- * unknown opcode is not a failure: the request decodes with {@link #opcode()} {@code null}, and the server replies
- * {@link LinuxErrno#ENOSYS}.
+ * header equals the read length; the extensions ({@code total_extlen * 8} bytes) fit in the body; for a known opcode,
+ * the body before the extensions holds the opcode's fixed struct ({@link FuseOpcode#fixedBodySize(long)} for the
+ * negotiated flags; INIT from a kernel before 7.36 may be as short as {@link FuseOpcode#minFixedBodySize()}), each of
+ * its names ends in a NUL before the extensions, and a counted payload (WRITE data, SETXATTR value, BATCH_FORGET
+ * records) has the length its struct states. A failure is a {@link FuseProtocolException} carrying the unique (when
+ * the header was readable) and the errno to reply with. An unknown opcode is not a failure: the request decodes with
+ * {@link #opcode()} {@code null}, and the server replies {@link LinuxErrno#ENOSYS}. The extensions' own records are
+ * not parsed.
  *
  * <h2>Lifetime</h2>
  * A request is a view of the read buffer, not a copy: it is valid until that buffer is reused. {@link #nameBytes}
@@ -37,9 +47,12 @@ public final class FuseRequest {
     private final long[] nameStart;
     private final long[] nameEnd;
     private final long payloadStart;
+    /** Where the extensions start in {@link #body}: the end of the fixed struct, names and payload. */
+    private final long extensionsStart;
 
     private FuseRequest(MemorySegment body, int opcodeCode, FuseOpcode opcode, long unique, long nodeid, int uid,
-            int gid, int pid, long fixedSize, long[] nameStart, long[] nameEnd, long payloadStart) {
+            int gid, int pid, long fixedSize, long[] nameStart, long[] nameEnd, long payloadStart,
+            long extensionsStart) {
         this.body = body;
         this.opcodeCode = opcodeCode;
         this.opcode = opcode;
@@ -52,19 +65,35 @@ public final class FuseRequest {
         this.nameStart = nameStart;
         this.nameEnd = nameEnd;
         this.payloadStart = payloadStart;
+        this.extensionsStart = extensionsStart;
+    }
+
+    /**
+     * Decodes the request in the first {@code length} bytes of {@code buf} on a connection that did not negotiate
+     * {@code FUSE_SETXATTR_EXT}, or before INIT was answered: {@code decode(buf, length, 0)}.
+     *
+     * @see #decode(MemorySegment, long, long)
+     */
+    public static FuseRequest decode(MemorySegment buf, long length) throws FuseProtocolException {
+        return decode(buf, length, 0);
     }
 
     /**
      * Decodes the request in the first {@code length} bytes of {@code buf}.
      *
-     * @param buf    the read buffer; its address must be 8-byte aligned (allocate it with
-     *               {@code arena.allocate(size, 8)}), as the kernel's structs hold {@code uint64_t} fields
-     * @param length the byte count {@code read(2)} returned
+     * @param buf             the read buffer; its address must be 8-byte aligned (allocate it with
+     *                        {@code arena.allocate(size, 8)}), as the kernel's structs hold {@code uint64_t} fields
+     * @param length          the byte count {@code read(2)} returned
+     * @param negotiatedFlags the flags of weft's INIT reply as the kernel accepted them, joined with
+     *                        {@link FuseKernelLayout#initFlags}; of these only {@code FUSE_SETXATTR_EXT} changes a
+     *                        request's shape (SETXATTR's 16-byte instead of 8-byte {@code fuse_setxattr_in}). Pass 0
+     *                        before INIT is answered.
      * @throws FuseProtocolException    if the request is truncated or inconsistent
      * @throws IllegalArgumentException if {@code length} is negative or beyond {@code buf}, or {@code buf} is
      *                                  misaligned: these are the caller's errors, not the kernel's
      */
-    public static FuseRequest decode(MemorySegment buf, long length) throws FuseProtocolException {
+    public static FuseRequest decode(MemorySegment buf, long length, long negotiatedFlags)
+            throws FuseProtocolException {
         if (length < 0 || length > buf.byteSize()) {
             throw new IllegalArgumentException("read length " + length + " is outside the buffer of "
                     + buf.byteSize() + " bytes; pass the byte count read(2) returned");
@@ -92,34 +121,56 @@ public final class FuseRequest {
         int uid = (int) IN_HEADER_UID.get(buf);
         int gid = (int) IN_HEADER_GID.get(buf);
         int pid = (int) IN_HEADER_PID.get(buf);
+        int totalExtlen = Short.toUnsignedInt((short) IN_HEADER_TOTAL_EXTLEN.get(buf));
         MemorySegment body = buf.asSlice(HEADER_SIZE, len - HEADER_SIZE);
+        long extensions = totalExtlen * EXTLEN_UNIT;
+        if (extensions > body.byteSize()) {
+            throw new FuseProtocolException("request " + unique + " (opcode " + code + ") states total_extlen "
+                    + totalExtlen + " (" + extensions + " bytes of extensions) but its body after fuse_in_header "
+                    + "is only " + body.byteSize() + " bytes", unique, LinuxErrno.EINVAL);
+        }
+        long end = body.byteSize() - extensions;
         FuseOpcode op = FuseOpcode.fromCode(code);
         if (op == null) {
-            return new FuseRequest(body, code, null, unique, nodeid, uid, gid, pid, 0, new long[0], new long[0], 0);
+            return new FuseRequest(body, code, null, unique, nodeid, uid, gid, pid, 0, new long[0], new long[0], 0,
+                    end);
         }
 
-        long minFixed = op.minFixedBodySize();
-        if (body.byteSize() < minFixed) {
-            throw new FuseProtocolException(op + " request " + unique + " has a body of " + body.byteSize()
-                    + " bytes, shorter than its fixed part (" + minFixed + " bytes)", unique, LinuxErrno.EINVAL);
+        long full = op.fixedBodySize(negotiatedFlags);
+        long required = op == FuseOpcode.INIT ? op.minFixedBodySize() : full;
+        if (end < required) {
+            throw new FuseProtocolException(op + " request " + unique + " has a body of " + end + " bytes"
+                    + (extensions == 0 ? "" : " before its " + extensions + " bytes of extensions")
+                    + ", shorter than its fixed part (" + required + " bytes" + setxattrNote(op, negotiatedFlags)
+                    + ")", unique, LinuxErrno.EINVAL);
         }
-        long fixed = op.bodyLayout() == null ? 0 : Math.min(body.byteSize(), op.bodyLayout().byteSize());
+        long fixed = Math.min(end, full);
         long[] starts = new long[op.nameCount()];
         long[] ends = new long[op.nameCount()];
         long pos = fixed;
         for (int i = 0; i < starts.length; i++) {
-            long nul = indexOfNul(body, pos);
+            long nul = indexOfNul(body, pos, end);
             if (nul < 0) {
                 throw new FuseProtocolException(op + " request " + unique + ": name " + (i + 1) + " of "
-                        + starts.length + " is not NUL-terminated within the body of " + body.byteSize()
-                        + " bytes", unique, LinuxErrno.EINVAL);
+                        + starts.length + " is not NUL-terminated within the body of " + end + " bytes"
+                        + (extensions == 0 ? "" : " before its " + extensions + " bytes of extensions"),
+                        unique, LinuxErrno.EINVAL);
             }
             starts[i] = pos;
             ends[i] = nul;
             pos = nul + 1;
         }
-        checkPayload(op, unique, body, fixed, body.byteSize() - pos);
-        return new FuseRequest(body, code, op, unique, nodeid, uid, gid, pid, fixed, starts, ends, pos);
+        checkPayload(op, unique, body, fixed, end - pos);
+        return new FuseRequest(body, code, op, unique, nodeid, uid, gid, pid, fixed, starts, ends, pos, end);
+    }
+
+    private static String setxattrNote(FuseOpcode op, long negotiatedFlags) {
+        if (op != FuseOpcode.SETXATTR) {
+            return "";
+        }
+        return (negotiatedFlags & FUSE_SETXATTR_EXT) != 0
+                ? ": FUSE_SETXATTR_EXT was negotiated, so fuse_setxattr_in is the full struct"
+                : ": FUSE_SETXATTR_EXT was not negotiated, so fuse_setxattr_in is the compat struct";
     }
 
     private static void checkPayload(FuseOpcode op, long unique, MemorySegment body, long fixed, long payload)
@@ -154,9 +205,8 @@ public final class FuseRequest {
         }
     }
 
-    private static long indexOfNul(MemorySegment body, long from) {
-        long size = body.byteSize();
-        for (long i = from; i < size; i++) {
+    private static long indexOfNul(MemorySegment body, long from, long end) {
+        for (long i = from; i < end; i++) {
             if (body.get(JAVA_BYTE, i) == 0) {
                 return i;
             }
@@ -204,22 +254,41 @@ public final class FuseRequest {
         return HEADER_SIZE + body.byteSize();
     }
 
-    /** Everything after {@code fuse_in_header}. */
+    /** Everything after {@code fuse_in_header}, extensions included. */
     public MemorySegment body() {
         return body;
     }
 
     /**
-     * The opcode's fixed struct, to read with {@link FuseKernelLayout#handle}. For INIT from a kernel older than
-     * 7.36 it is shorter than {@code fuse_init_in}: check {@code byteSize()} before reading {@code flags2}.
+     * The opcode's fixed struct, to read with {@link FuseKernelLayout#handle}. Two are shorter than their layout on
+     * some connections; check {@code byteSize()} before reading the later fields: INIT from a kernel older than 7.36
+     * ({@link FuseKernelLayout#INIT_IN_COMPAT_SIZE} bytes, no {@code flags2}), and SETXATTR when
+     * {@code FUSE_SETXATTR_EXT} was not negotiated ({@link FuseKernelLayout#COMPAT_SETXATTR_IN_SIZE} bytes, no
+     * {@code setxattr_flags}).
      */
     public MemorySegment fixedBody() {
         return body.asSlice(0, fixedSize);
     }
 
-    /** The bytes after the fixed struct and the names: WRITE data, SETXATTR value, BATCH_FORGET records. */
+    /**
+     * The bytes after the fixed struct and the names, up to the extensions: WRITE data, SETXATTR value,
+     * BATCH_FORGET records. For an unknown opcode, the whole body before the extensions.
+     */
     public MemorySegment payload() {
-        return body.asSlice(payloadStart);
+        return body.asSlice(payloadStart, extensionsStart - payloadStart);
+    }
+
+    /**
+     * The request extensions: the last {@code fuse_in_header.total_extlen * 8} bytes of the body, empty when there
+     * are none. They are a sequence of records, each opening with a {@link FuseKernelLayout#FUSE_EXT_HEADER} whose
+     * {@code size} counts the whole record; a {@code type} of at most
+     * {@link FuseKernelLayout#FUSE_MAX_NR_SECCTX} marks a {@link FuseKernelLayout#FUSE_SECCTX_HEADER} (security
+     * contexts), {@link FuseKernelLayout#FUSE_EXT_GROUPS} a {@link FuseKernelLayout#FUSE_SUPP_GROUPS}. The decoder
+     * checked only that they fit in the body. They follow the names directly, so the segment is not necessarily
+     * 8-byte aligned: read it with unaligned layouts ({@code JAVA_INT_UNALIGNED}) or copy it first.
+     */
+    public MemorySegment extensions() {
+        return body.asSlice(extensionsStart);
     }
 
     /** How many names the request carries (0, 1 or 2). */
