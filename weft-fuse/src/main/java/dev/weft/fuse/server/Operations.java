@@ -66,7 +66,8 @@ final class Operations {
     private static final VarHandle RELEASE_FLAGS = handle(FUSE_RELEASE_IN, "flags");
     private static final VarHandle FSYNC_FH = handle(FUSE_FSYNC_IN, "fh");
     private static final VarHandle FSYNC_FLAGS = handle(FUSE_FSYNC_IN, "fsync_flags");
-    private static final VarHandle SETXATTR_FLAGS = handle(FUSE_SETXATTR_IN, "flags");
+    /** Read field-wise: without FUSE_SETXATTR_EXT (weft does not ask for it) the struct is its 8-byte compat form. */
+    private static final long SETXATTR_FLAGS_OFFSET = offset(FUSE_SETXATTR_IN, "flags");
     private static final VarHandle GETXATTR_SIZE = handle(FUSE_GETXATTR_IN, "size");
     private static final VarHandle GETXATTR_OUT_SIZE = handle(FUSE_GETXATTR_OUT, "size");
     private static final VarHandle ACCESS_MASK = handle(FUSE_ACCESS_IN, "mask");
@@ -240,7 +241,7 @@ final class Operations {
                 yield ok(out, unique, 0);
             }
             case SETXATTR -> {
-                fs.setxattr(ctx, node, name(req, 0), req.payload(), (int) SETXATTR_FLAGS.get(in));
+                fs.setxattr(ctx, node, name(req, 0), req.payload(), in.get(java.lang.foreign.ValueLayout.JAVA_INT, SETXATTR_FLAGS_OFFSET));
                 yield ok(out, unique, 0);
             }
             case GETXATTR, LISTXATTR -> {

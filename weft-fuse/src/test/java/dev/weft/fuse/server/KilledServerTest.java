@@ -1,0 +1,69 @@
+package dev.weft.fuse.server;
+
+import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.fuse.kernel.FuseMounts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A server killed (SIGKILL) while a request is in it: the process waiting on that request ends instead of hanging,
+ * the dead mount answers ENOTCONN, and {@link FuseMounts#unmount} (what {@code weft umount} runs) clears it.
+ */
+class KilledServerTest {
+
+    @TempDir
+    Path mnt;
+
+    @Test
+    void aServerKilledMidRequestLeavesNoHungProcessAndWeftUmountClearsTheMount() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process server = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SlowServerMain.class.getName(), mnt.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        Process cat = null;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
+            assertEquals("mounted", out.readLine(), "the server process mounted");
+            assertEquals("fine", Files.readString(mnt.resolve("a")));
+            cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
+            Thread.sleep(300); // let cat's READ reach the server
+            assertTrue(cat.isAlive(), "cat waits on the slow read");
+
+            server.destroyForcibly(); // SIGKILL: the kernel closes its /dev/fuse descriptors and aborts
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+            assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "cat ended when the server died");
+            assertNotEquals(0, cat.exitValue(), "its read failed");
+
+            IOException dead = assertThrows(IOException.class, () -> Files.readString(mnt.resolve("a")));
+            assertTrue(String.valueOf(dead.getMessage()).contains("not connected")
+                    || dead.getClass().getSimpleName().contains("FileSystem"), "ENOTCONN: " + dead);
+            assertTrue(FuseMounts.find(mnt).isPresent(), "the dead mount is still there before weft umount");
+
+            FuseMounts.unmount(mnt, false);
+            assertTrue(FuseMounts.find(mnt).isEmpty(), "weft umount cleared the mount");
+            try (var s = Files.list(mnt)) {
+                assertEquals(List.of(), s.toList(), "the mount point is an empty directory again");
+            }
+        } finally {
+            server.destroyForcibly();
+            if (cat != null) {
+                cat.destroyForcibly();
+            }
+            if (FuseMounts.find(mnt).isPresent()) {
+                FuseMounts.unmount(mnt, true);
+            }
+        }
+    }
+}
