@@ -8,4 +8,5 @@ module dev.weft.fuse {
     exports dev.weft.fuse.proto;
     exports dev.weft.fuse.kernel;
     exports dev.weft.fuse.server;
+    exports dev.weft.fuse.passthrough;
 }

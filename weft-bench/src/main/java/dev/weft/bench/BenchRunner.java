@@ -1,5 +1,8 @@
 package dev.weft.bench;
 
+import dev.weft.bench.fuse.FuseBenchmark;
+import dev.weft.bench.fuse.FuseVariant;
+import dev.weft.bench.fuse.FuseWorkload;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -29,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs weft's JMH benchmarks through the JMH Java API and reports them, for {@code bin/weft bench}.
+ * Runs weft's JMH benchmarks through the JMH Java API, and its FUSE benchmarks through fio, and reports them, for
+ * {@code bin/weft bench}.
  *
  * <pre>
  * BenchRunner NAME [--quick] [--json]
@@ -53,6 +57,13 @@ import java.util.regex.Pattern;
  * the JVM that runs this class measures more gaps (keys {@code spin-N/gap-Gus} for all but the first). JMH itself
  * refuses to start while another JMH run holds its lock file ({@code /tmp/jmh.lock}); that is reported as a
  * failure (exit status 1).
+ *
+ * <p>The fuse-* benchmarks are not JMH: {@link dev.weft.bench.fuse.FuseBenchmark} runs fio on the kernel's file
+ * system and on each FUSE server mounted over it (variants: {@link dev.weft.bench.fuse.FuseVariant}; fio command
+ * lines: {@link dev.weft.bench.fuse.FuseWorkload}, also in the table's header). They need root, /dev/fuse, fio and
+ * bindfs, and a work directory on a disk file system ({@code -Dweft.bench.fuse-dir}, default
+ * {@code /var/tmp/weft-bench}). The reports are the same; a variant that cannot run is {@code null}, and exit
+ * status 1.
  */
 public final class BenchRunner {
 
@@ -165,6 +176,21 @@ public final class BenchRunner {
         /** True for times per operation; false for throughput. */
         boolean lowerIsBetter() {
             return true;
+        }
+
+        /** Runs the benchmark under a requested profile: through JMH, unless the benchmark has its own runner. */
+        Report measure(Profile requested, PrintStream progress) throws RunnerException {
+            return runOne(this, requested, progress);
+        }
+
+        /** What the table's header says after the name, for a run under profile {@code p}. */
+        String title(Profile p) {
+            return what;
+        }
+
+        /** How the run was measured, for the table's last line ({@code p} is the report's profile). */
+        String describe(Profile p) {
+            return p.describe();
         }
     }
 
@@ -365,6 +391,70 @@ public final class BenchRunner {
         }
     }
 
+    /**
+     * A FUSE benchmark: fio on every {@link FuseVariant} (baseline native, the kernel's own file system), through
+     * {@link FuseBenchmark} instead of JMH. Higher is better; the table's header quotes fio's exact command line,
+     * and its extra columns are fio's completion-latency percentiles, or fuse-meta's per-phase rates. There is no
+     * error estimate: one fio run per variant.
+     */
+    static final class Fuse extends Bench {
+        final FuseWorkload workload;
+
+        Fuse(FuseWorkload workload) {
+            super(workload.benchName(), workload.what(), FuseBenchmark.class, TimeUnit.SECONDS, "variant",
+                    FuseVariant.keys(), FuseVariant.NATIVE.key(), List.of());
+            this.workload = workload;
+        }
+
+        static FuseWorkload.FioTiming timing(Profile p) {
+            return p.equals(Profile.QUICK) ? FuseWorkload.FioTiming.QUICK : FuseWorkload.FioTiming.DEFAULT;
+        }
+
+        @Override
+        Report measure(Profile requested, PrintStream progress) {
+            FuseBenchmark.Settings settings = FuseBenchmark.settings(timing(requested), FORK_JVM_ARGS);
+            progress.println("# weft bench " + name + " (" + requested.name() + " profile): " + title(requested));
+            progress.println("# work directory " + settings.workDir() + " (-D" + FuseBenchmark.DIR_PROPERTY + ")");
+            long start = System.nanoTime();
+            Map<String, FuseWorkload.Score> scores = FuseBenchmark.run(workload, settings, progress);
+            double wall = (System.nanoTime() - start) / 1e9;
+            Map<String, Row> rows = new LinkedHashMap<>();
+            scores.forEach((key, s) -> rows.put(key, s == null ? null : row(key, s)));
+            return new Report(this, rows, requested, wall);
+        }
+
+        private static Row row(String key, FuseWorkload.Score s) {
+            Map<String, String> extra = new LinkedHashMap<>();
+            s.latencyNanos().forEach((k, v) -> extra.put(k, formatTime(v)));
+            s.rates().forEach((k, v) -> extra.put(k, formatScore(v)));
+            return new Row(key, s.value(), Double.NaN, extra);
+        }
+
+        @Override
+        String unitLabel() {
+            return workload.unit();
+        }
+
+        @Override
+        boolean lowerIsBetter() {
+            return false;
+        }
+
+        @Override
+        String title(Profile p) {
+            return what + "\n  " + workload.commandLine(timing(p)) + "\n  (DIR: the variant's mount point;"
+                    + " native: the source directory)";
+        }
+
+        @Override
+        String describe(Profile p) {
+            FuseWorkload.FioTiming t = timing(p);
+            return String.format(Locale.ROOT, "%s profile: one fio run per variant, %s", p.name(),
+                    workload == FuseWorkload.META ? t.metaFilesPerJob() + " files per job"
+                            : t.rampSeconds() + " s ramp + " + t.runtimeSeconds() + " s measured");
+        }
+    }
+
     private static final List<Bench> BENCHES = List.of(
             new Bench("pingpong", "park/unpark round trip between two threads (ns per round trip);"
                     + " continuation = one bare Continuation run+yield",
@@ -383,7 +473,11 @@ public final class BenchRunner {
             new IdleWake(List.of(DEFAULT_IDLE_GAP_US)),
             new Ring(),
             new ThreadletNull(),
-            new ThreadletMixed());
+            new ThreadletMixed(),
+            new Fuse(FuseWorkload.RANDREAD),
+            new Fuse(FuseWorkload.SEQREAD),
+            new Fuse(FuseWorkload.RANDWRITE),
+            new Fuse(FuseWorkload.META));
 
     private BenchRunner() {
     }
@@ -427,7 +521,7 @@ public final class BenchRunner {
         for (Bench bench : benches) {
             Report report;
             try {
-                report = runOne(bench, profile, err);
+                report = bench.measure(profile, err);
             } catch (RunnerException e) {
                 err.println("weft bench: " + bench.name + " failed: " + e.getMessage());
                 if (e.getCause() != null) {
@@ -720,8 +814,12 @@ public final class BenchRunner {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(bench.name).append(": ").append(bench.what)
-                .append(bench.lowerIsBetter() ? ", lower is better\n" : ", higher is better\n");
+        // the title's first line says which way is better; further lines (a FUSE benchmark's fio command) follow
+        String title = bench.title(report.profile());
+        int firstLineEnd = title.indexOf('\n') < 0 ? title.length() : title.indexOf('\n');
+        sb.append(bench.name).append(": ").append(title, 0, firstLineEnd)
+                .append(bench.lowerIsBetter() ? ", lower is better" : ", higher is better")
+                .append(title, firstLineEnd, title.length()).append('\n');
         for (String[] l : lines) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cols; i++) {
@@ -732,7 +830,7 @@ public final class BenchRunner {
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "(%s; wall time %.1f s)%n", report.profile().describe(),
+        sb.append(String.format(Locale.ROOT, "(%s; wall time %.1f s)%n", bench.describe(report.profile()),
                 report.wallSeconds()));
         return sb.toString();
     }

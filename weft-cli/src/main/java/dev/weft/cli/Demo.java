@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code weft demo}: one concurrency group with the default settings (one server per CPU, the hand-off policy)
- * runs five small workloads, each chosen to exercise one mechanism, then prints the group's counters.
+ * runs five small workloads, each chosen to exercise one mechanism, then prints the group's counters; a sixth step
+ * mounts a FUSE passthrough ({@link FuseDemo}).
  */
 final class Demo {
 
@@ -71,8 +72,9 @@ final class Demo {
         }
         GroupStats stats = group.stats(); // after close(): every worker has ended
         out.print(stats.format());
-        out.printf("%nhand-offs %,d, steals %,d (%,d workers), compensations %,d%n",
+        out.printf("%nhand-offs %,d, steals %,d (%,d workers), compensations %,d%n%n",
                 stats.handoffs(), stats.steals(), stats.stolen(), stats.compensations());
+        FuseDemo.run(6, out);
         return 0;
     }
 

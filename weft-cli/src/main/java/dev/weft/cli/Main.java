@@ -8,6 +8,8 @@ import java.util.Arrays;
  *
  * <pre>
  * weft demo                          a concurrency group at work, with its counters
+ * weft mount [OPTIONS] SOURCE MOUNTPOINT  a passthrough FUSE file system, in the foreground
+ * weft umount [--abort] MOUNTPOINT   unmount a FUSE file system (also one whose server died)
  * weft bench NAME [--quick] [--json] JMH benchmarks against the JDK's scheduler (NAME: see weft bench --list)
  * weft help
  * </pre>
@@ -29,6 +31,8 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "demo" -> Demo.run(rest, out);
+            case "mount" -> MountCommand.mount(rest, out, err);
+            case "umount" -> MountCommand.umount(rest, out, err);
             case "bench" -> {
                 dev.weft.bench.BenchRunner.main(rest);
                 yield 0;
@@ -50,6 +54,12 @@ public final class Main {
                 usage: weft COMMAND
                   demo                            run a concurrency group: workers, hand-offs, steals, blocking
                                                   calls, and print its counters
+                  mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
+                        [--writeback-cache] [--fsname NAME] SOURCE MOUNTPOINT
+                                                  serve a passthrough of SOURCE at MOUNTPOINT with FUSE, in the
+                                                  foreground; Ctrl-C or SIGTERM unmounts
+                  umount [--abort] MOUNTPOINT     unmount a FUSE file system, also one whose server died
+                                                  (--abort: end its requests first, for a server that hangs)
                   bench NAME [--quick] [--json]   run a JMH benchmark against the JDK's own scheduler
                                                   (NAME: pingpong, yield-many, chained-spawn, spawn-many, skynet,
                                                   idle-wake, all)

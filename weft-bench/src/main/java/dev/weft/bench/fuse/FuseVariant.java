@@ -1,0 +1,179 @@
+package dev.weft.bench.fuse;
+
+import dev.weft.bench.fuse.peer.JfusePassthrough;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarFile;
+
+/**
+ * The file systems each FUSE benchmark runs on, in report order. All but {@code native} are a server process that
+ * mounts the source directory on the mount point, started by {@link #command}; the mount is ready when it shows in
+ * {@code /proc/self/mountinfo} with {@link #fsType}.
+ *
+ * <pre>
+ * native          the source directory itself, no FUSE (the baseline)
+ * weft            JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount SOURCE MOUNTPOINT            (bin/weft mount ...)
+ * weft-fifo       JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --idle fifo SOURCE MOUNTPOINT
+ * weft-threadlet  JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --dispatch threadlet SOURCE MOUNTPOINT
+ * bindfs          bindfs -f --multithreaded --forward-odirect=4096 -o subtype=bindfs SOURCE MOUNTPOINT
+ * jfuse           JAVA JVM_ARGS -cp CLASSPATH dev.weft.bench.fuse.peer.JfusePassthrough SOURCE MOUNTPOINT
+ * </pre>
+ *
+ * JAVA, JVM_ARGS and CLASSPATH are those of the benchmark's own JVM ({@link Launch#ofThisJvm}): run through
+ * {@code bin/weft bench}, exactly the command line {@code bin/weft mount} runs. bindfs is single-threaded and clears
+ * {@code O_DIRECT} on the backing file by default; {@code --multithreaded} and {@code --forward-odirect} make it
+ * serve requests concurrently and open the backing file with {@code O_DIRECT} as weft and the jfuse peer do (bindfs
+ * then reads through an aligned bounce buffer, as the peer does).
+ */
+public enum FuseVariant {
+    NATIVE("native", null),
+    WEFT("weft", "fuse.weft"),
+    WEFT_FIFO("weft-fifo", "fuse.weft"),
+    WEFT_THREADLET("weft-threadlet", "fuse.weft"),
+    BINDFS("bindfs", "fuse.bindfs"),
+    JFUSE("jfuse", "fuse.jfuse");
+
+    /** The main class of {@code bin/weft}. */
+    public static final String WEFT_MAIN = "dev.weft.cli.Main";
+
+    private final String key;
+    private final String fsType;
+
+    FuseVariant(String key, String fsType) {
+        this.key = key;
+        this.fsType = fsType;
+    }
+
+    /** The variant's name in the report. */
+    public String key() {
+        return key;
+    }
+
+    /** The file system type of its mount in mountinfo; null for native, which mounts nothing. */
+    public String fsType() {
+        return fsType;
+    }
+
+    public boolean mounts() {
+        return fsType != null;
+    }
+
+    /** The report's keys, in order. */
+    public static List<String> keys() {
+        return Arrays.stream(values()).map(FuseVariant::key).toList();
+    }
+
+    /**
+     * How to start the servers: the JVM (program, arguments, class path) of the Java ones, and the bindfs program.
+     */
+    public record Launch(Path java, List<String> jvmArgs, String classPath, String bindfs) {
+
+        /** This JVM's program and class path with {@code jvmArgs}, and {@code bindfs} (a name on PATH or a path). */
+        public static Launch ofThisJvm(List<String> jvmArgs, String bindfs) {
+            return new Launch(Path.of(System.getProperty("java.home"), "bin", "java"), List.copyOf(jvmArgs),
+                    System.getProperty("java.class.path"), bindfs);
+        }
+    }
+
+    /** The server's command line, or an empty list for native. */
+    public List<String> command(Launch l, Path source, Path mountPoint) {
+        List<String> c = new ArrayList<>();
+        switch (this) {
+            case NATIVE -> {
+                return List.of();
+            }
+            case WEFT, WEFT_FIFO, WEFT_THREADLET -> {
+                java(c, l, WEFT_MAIN);
+                c.add("mount");
+                if (this == WEFT_FIFO) {
+                    c.addAll(List.of("--idle", "fifo"));
+                } else if (this == WEFT_THREADLET) {
+                    c.addAll(List.of("--dispatch", "threadlet"));
+                }
+            }
+            case BINDFS -> c.addAll(List.of(l.bindfs(), "-f", "--multithreaded", "--forward-odirect=4096",
+                    "-o", "subtype=bindfs"));
+            case JFUSE -> java(c, l, JfusePassthrough.class.getName());
+        }
+        c.add(source.toString());
+        c.add(mountPoint.toString());
+        return c;
+    }
+
+    private static void java(List<String> c, Launch l, String mainClass) {
+        c.add(l.java().toString());
+        c.addAll(l.jvmArgs());
+        c.add("-cp");
+        c.add(l.classPath());
+        c.add(mainClass);
+    }
+
+    /** Why this variant cannot start here (with the fix), or empty if nothing is known to be missing. */
+    public Optional<String> unavailability(Launch l) {
+        if (!mounts()) {
+            return Optional.empty();
+        }
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            return Optional.of("/dev/fuse does not exist: load the fuse module (modprobe fuse) or run where FUSE is"
+                    + " available");
+        }
+        return switch (this) {
+            case WEFT, WEFT_FIFO, WEFT_THREADLET -> onClassPath(l.classPath(), WEFT_MAIN)
+                    ? Optional.empty()
+                    : Optional.of(WEFT_MAIN + " (weft-cli) is not on the class path; run the benchmark through"
+                    + " bin/weft bench, whose class path has it");
+            case BINDFS -> findProgram(l.bindfs()).isPresent()
+                    ? Optional.empty()
+                    : Optional.of("bindfs not found (looked for '" + l.bindfs() + "' on PATH): apt-get install bindfs");
+            default -> Optional.empty();
+        };
+    }
+
+    /** Whether a class path entry (directory or jar) holds {@code className}. */
+    static boolean onClassPath(String classPath, String className) {
+        String entry = className.replace('.', '/') + ".class";
+        for (String e : classPath.split(File.pathSeparator)) {
+            if (e.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(e);
+            if (Files.isDirectory(p)) {
+                if (Files.exists(p.resolve(entry))) {
+                    return true;
+                }
+            } else if (Files.isRegularFile(p)) {
+                try (JarFile jar = new JarFile(p.toFile())) {
+                    if (jar.getEntry(entry) != null) {
+                        return true;
+                    }
+                } catch (IOException ignored) {
+                    // not a readable jar: it holds nothing
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code program} itself if it has a '/', else the first executable of that name on PATH. */
+    static Optional<Path> findProgram(String program) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.weft.cli;
+
+import dev.weft.fuse.kernel.FuseDevice;
+import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.passthrough.PassthroughFilesystem;
+import dev.weft.fuse.server.Dispatch;
+import dev.weft.fuse.server.FuseServer;
+import dev.weft.fuse.server.FuseServerStats;
+import dev.weft.fuse.server.IdleOrder;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code weft mount} and {@code weft umount}.
+ *
+ * <pre>
+ * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
+ *            [--writeback-cache] [--fsname NAME] SOURCE MOUNTPOINT
+ * weft umount [--abort] MOUNTPOINT
+ * </pre>
+ *
+ * {@code mount} serves a passthrough of SOURCE in the foreground until the file system is unmounted; Ctrl-C or
+ * SIGTERM unmounts it (the JVM's shutdown hook closes the server). {@code umount} detaches a FUSE mount, also one
+ * whose server died; {@code --abort} first aborts the connection, for a server that hangs.
+ */
+final class MountCommand {
+    static final String MOUNT_USAGE = """
+            usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
+                              [--writeback-cache] [--fsname NAME] SOURCE MOUNTPOINT""";
+    static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
+
+    private MountCommand() {
+    }
+
+    /** The parsed arguments of {@code weft mount}. */
+    record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, boolean allowOther, boolean readOnly,
+                     boolean writebackCache, String fsname, Path source, Path mountpoint) {
+
+        static MountArgs parse(String[] args) {
+            int threads = Runtime.getRuntime().availableProcessors();
+            Dispatch dispatch = Dispatch.INLINE;
+            IdleOrder idle = IdleOrder.LIFO;
+            boolean allowOther = false, readOnly = false, writeback = false;
+            String fsname = null;
+            java.util.List<String> positional = new java.util.ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--threads" -> {
+                        String v = value(args, ++i, a);
+                        try {
+                            threads = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--threads needs a number, got '" + v + "'");
+                        }
+                        if (threads < 1 || threads > 1024) {
+                            throw new IllegalArgumentException("--threads must be 1..1024, got " + threads);
+                        }
+                    }
+                    case "--dispatch" -> dispatch = choice(Dispatch.class, value(args, ++i, a), a);
+                    case "--idle" -> idle = choice(IdleOrder.class, value(args, ++i, a), a);
+                    case "--allow-other" -> allowOther = true;
+                    case "--ro" -> readOnly = true;
+                    case "--writeback-cache" -> writeback = true;
+                    case "--fsname" -> fsname = value(args, ++i, a);
+                    default -> {
+                        if (a.startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + a);
+                        }
+                        positional.add(a);
+                    }
+                }
+            }
+            if (positional.size() != 2) {
+                throw new IllegalArgumentException("expected SOURCE and MOUNTPOINT, got " + positional.size()
+                        + " arguments " + positional);
+            }
+            Path source = Path.of(positional.get(0)).toAbsolutePath().normalize();
+            Path mountpoint = Path.of(positional.get(1)).toAbsolutePath().normalize();
+            return new MountArgs(threads, dispatch, idle, allowOther, readOnly, writeback,
+                    fsname != null ? fsname : source.toString().replace(',', '_'), source, mountpoint);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static <E extends Enum<E>> E choice(Class<E> type, String v, String option) {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(v)) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException(option + " must be one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+                    .toList() + ", got '" + v + "'");
+        }
+    }
+
+    static int mount(String[] args, PrintStream out, PrintStream err) throws Exception {
+        MountArgs a;
+        try {
+            a = MountArgs.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("weft mount: " + e.getMessage());
+            err.println(MOUNT_USAGE);
+            return 2;
+        }
+        if (!Files.isDirectory(a.source())) {
+            err.println("weft mount: SOURCE " + a.source() + " is not a directory");
+            return 2;
+        }
+        if (!Files.isDirectory(a.mountpoint())) {
+            err.println("weft mount: MOUNTPOINT " + a.mountpoint() + " is not a directory");
+            return 2;
+        }
+        PassthroughFilesystem fs = new PassthroughFilesystem(a.source());
+        FuseServer server;
+        try {
+            server = FuseServer.builder(fs).threads(a.threads()).dispatch(a.dispatch()).idleOrder(a.idle())
+                    .writebackCache(a.writebackCache())
+                    .options(new FuseDevice.Options(a.fsname(), a.allowOther(), false, a.readOnly()))
+                    .unmountOnExit(false)
+                    .mount(a.mountpoint());
+        } catch (IOException e) {
+            fs.close();
+            err.println("weft mount: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = Thread.ofPlatform().name("weft-mount-shutdown").unstarted(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                err.println("weft mount: " + e.getMessage());
+            } finally {
+                closed.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.printf("weft: %s mounted at %s (FUSE 7.%d, %d threads, dispatch %s, idle %s); Ctrl-C unmounts%n",
+                a.source(), a.mountpoint(), server.connection().minor(), a.threads(),
+                a.dispatch().name().toLowerCase(Locale.ROOT), a.idle().name().toLowerCase(Locale.ROOT));
+        out.flush();
+        server.awaitUnmount();
+        // unmounted from outside (umount, weft umount): close here; on a signal the hook is closing it
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            server.close();
+        } catch (IllegalStateException shuttingDown) {
+            closed.await();
+        }
+        fs.close();
+        long requests = server.stats().stream().mapToLong(FuseServerStats::requests).sum();
+        out.printf("weft: %s unmounted after %d requests%n", a.mountpoint(), requests);
+        return 0;
+    }
+
+    static int umount(String[] args, PrintStream out, PrintStream err) {
+        boolean abort = false;
+        Path mountpoint = null;
+        for (String a : args) {
+            if (a.equals("--abort")) {
+                abort = true;
+            } else if (a.startsWith("--") || mountpoint != null) {
+                err.println("weft umount: unexpected argument '" + a + "'");
+                err.println(UMOUNT_USAGE);
+                return 2;
+            } else {
+                mountpoint = Path.of(a);
+            }
+        }
+        if (mountpoint == null) {
+            err.println(UMOUNT_USAGE);
+            return 2;
+        }
+        try {
+            FuseMounts.unmount(mountpoint, abort);
+        } catch (IOException e) {
+            err.println("weft umount: " + e.getMessage());
+            return 1;
+        }
+        out.println("weft: unmounted " + mountpoint.toAbsolutePath().normalize());
+        return 0;
+    }
+}

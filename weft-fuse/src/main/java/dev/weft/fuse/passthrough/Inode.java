@@ -1,0 +1,32 @@
+package dev.weft.fuse.passthrough;
+
+/**
+ * One source inode the kernel knows by {@link #nodeid}: an {@code O_PATH | O_NOFOLLOW} descriptor that pins it, so
+ * its {@code (dev, ino)} cannot be reused while the kernel holds the nodeid. Everything but {@link #lookups} is
+ * immutable; {@code lookups} is guarded by the {@link InodeTable}'s lock.
+ */
+final class Inode {
+    final long nodeid;
+    /** {@code O_PATH | O_NOFOLLOW | O_CLOEXEC}; closed when the last lookup is forgotten. */
+    final int fd;
+    final long dev;
+    final long ino;
+    /** {@code st_mode & S_IFMT}: an inode's type never changes. */
+    final int type;
+
+    /** Lookups the kernel holds; guarded by the table's lock. The root's is not counted down. */
+    long lookups;
+
+    Inode(long nodeid, int fd, long dev, long ino, int type) {
+        this.nodeid = nodeid;
+        this.fd = fd;
+        this.dev = dev;
+        this.ino = ino;
+        this.type = type;
+    }
+
+    @Override
+    public String toString() {
+        return "Inode[nodeid=" + nodeid + ", fd=" + fd + ", dev=" + dev + ", ino=" + ino + "]";
+    }
+}

@@ -1,0 +1,829 @@
+package dev.weft.fuse.passthrough;
+
+import dev.weft.fuse.FuseAttr;
+import dev.weft.fuse.FuseConnectionInfo;
+import dev.weft.fuse.FuseContext;
+import dev.weft.fuse.FuseDirFiller;
+import dev.weft.fuse.FuseDirPlusFiller;
+import dev.weft.fuse.FuseEntry;
+import dev.weft.fuse.FuseException;
+import dev.weft.fuse.FuseFilesystem;
+import dev.weft.fuse.FuseName;
+import dev.weft.fuse.FuseOpen;
+import dev.weft.fuse.FuseSetAttr;
+import dev.weft.fuse.FuseStatfs;
+import dev.weft.fuse.posix.AtCalls;
+import dev.weft.fuse.posix.DirentParser;
+import dev.weft.fuse.posix.Errno;
+import dev.weft.fuse.posix.FdCalls;
+import dev.weft.fuse.posix.Fcntl;
+import dev.weft.fuse.posix.FileMode;
+import dev.weft.fuse.posix.ProcessCalls;
+import dev.weft.fuse.posix.StatvfsLayout;
+import dev.weft.fuse.posix.StatxLayout;
+import dev.weft.fuse.posix.TimespecLayout;
+import dev.weft.fuse.posix.XattrCalls;
+import dev.weft.fuse.proto.FuseKernelLayout;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * Mirrors a source directory of the host, inode for inode, as libfuse's {@code example/passthrough_hp.cc} does.
+ *
+ * <h2>Inodes</h2>
+ * Each inode the kernel holds a nodeid for keeps an {@code O_PATH | O_NOFOLLOW} descriptor of the source inode
+ * ({@link InodeTable}); inodes are found by the source's {@code (st_dev, st_ino)}, so hard links share a nodeid.
+ * Nodeid 1 is the source directory. Every entry reply counts one lookup and FORGET gives them back; at zero the
+ * descriptor is closed. Mount points inside the source are not crossed: a lookup that lands on another device fails
+ * with {@code EOPNOTSUPP} (as in {@code passthrough_hp}), since inode numbers of two file systems could collide.
+ *
+ * <h2>Staying inside the source</h2>
+ * The server resolves nothing but single names relative to a directory descriptor it holds, and never follows a
+ * symlink itself:
+ * <ul>
+ *   <li>names are refused ({@code EINVAL}) unless they are one component: no {@code '/'}, not empty; {@code "."}
+ *       and {@code ".."} are refused too, except by LOOKUP;</li>
+ *   <li>a name is opened with {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)} and {@code O_NOFOLLOW}
+ *       ({@code openat(O_NOFOLLOW)} on kernels without {@code openat2}): a symlink is looked up as the link itself,
+ *       and creating over one fails with {@code ELOOP};</li>
+ *   <li>LOOKUP of {@code ".."} in the root gives the root; elsewhere it gives the parent only if that is an inode
+ *       the server already holds or one whose chain of parents reaches the root;</li>
+ *   <li>an inode's data is opened by reopening its own descriptor through {@code /proc/self/fd/N}, which reaches
+ *       exactly that inode; a symlink is refused with {@code ELOOP} before any call.</li>
+ * </ul>
+ * Symlinks are listed, looked up and read with READLINK as they are; following one, to a relative or an absolute
+ * target, is the client kernel's business, as FUSE intends, so an absolute target names a path of the client's
+ * view, never the server's.
+ *
+ * <h2>Permissions and ownership</h2>
+ * Operations run with the server's credentials. A server running as root should be mounted with
+ * {@code default_permissions} (as {@code passthrough_hp} always is), so that the kernel checks each caller's
+ * permissions before asking; ACCESS answers for the server's own credentials, which is what its calls will use.
+ * New nodes are given to the caller after creation ({@link CallerOwnership}).
+ *
+ * <h2>Handles</h2>
+ * An open file's {@code fh} is the descriptor itself, opened with the request's flags; an open directory's is a key
+ * into a table of {@link DirHandle}s. Reads and writes go straight between the descriptor and the request's
+ * buffers.
+ *
+ * <h2>Threads</h2>
+ * Every handler may run on any thread, concurrently with the others. Shared state is the inode table (its own lock),
+ * the directory-handle table (a concurrent map; each handle has its own lock) and immutable configuration; native
+ * scratch buffers are per thread ({@link Scratch}).
+ */
+public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseable {
+    /** {@code PATH_MAX} of {@code /usr/include/linux/limits.h}: the longest symlink target READLINK returns. */
+    private static final int PATH_MAX = 4096;
+    /** How many parents a {@code ".."} lookup climbs before giving up on reaching the root. */
+    private static final int MAX_PARENT_CLIMB = PATH_MAX / 2;
+    private static final int STAT_AT = Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW;
+    private static final MemorySegment DOT = Arena.global().allocateFrom(".");
+    private static final MemorySegment DOT_DOT = Arena.global().allocateFrom("..");
+
+    private final Path source;
+    private final InodeTable inodes;
+    private final CallerOwnership ownership;
+    private final Map<Long, DirHandle> dirs = new ConcurrentHashMap<>();
+    private final AtomicLong nextDirHandle = new AtomicLong(1);
+    private final long entrySeconds;
+    private final int entryNanos;
+    private final long attrSeconds;
+    private final int attrNanos;
+    private final boolean keepCache;
+    /** Whether the kernel leaves the caller's umask to the server ({@code FUSE_DONT_MASK}); set by {@link #init}. */
+    private volatile boolean applyCallerUmask;
+
+    /** A passthrough of {@code source} with {@link PassthroughOptions#defaults()}. */
+    public PassthroughFilesystem(Path source) throws IOException {
+        this(source, PassthroughOptions.defaults());
+    }
+
+    /**
+     * Opens {@code source} (symlinks in that path are followed, once, here).
+     *
+     * @throws IOException {@code source} is not an openable directory, or {@code /proc} is not mounted
+     */
+    public PassthroughFilesystem(Path source, PassthroughOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        this.source = source.toAbsolutePath();
+        int rootFd;
+        try (Arena a = Arena.ofConfined()) {
+            rootFd = AtCalls.openat(Fcntl.AT_FDCWD, a.allocateFrom(this.source.toString()),
+                    Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0);
+        }
+        if (rootFd < 0) {
+            throw new IOException("cannot open the passthrough source " + this.source + ": " + Errno.strerror(rootFd)
+                    + (rootFd == -Errno.ENOTDIR ? "; pass a directory" : "; pass an existing, searchable directory"));
+        }
+        MemorySegment statx = Scratch.current().statx;
+        int r = AtCalls.statx(rootFd, AtCalls.EMPTY_PATH, STAT_AT, StatxLayout.STATX_BASIC_STATS, statx);
+        if (r < 0) {
+            FdCalls.close(rootFd);
+            throw new IOException("cannot stat the passthrough source " + this.source + ": " + Errno.strerror(r));
+        }
+        long dev = StatxLayout.device(statx);
+        long ino = StatxLayout.ino(statx);
+        int type = FileMode.type(StatxLayout.mode(statx));
+        r = AtCalls.statx(Fcntl.AT_FDCWD, Scratch.current().procPath(rootFd), 0, StatxLayout.STATX_INO, statx);
+        if (r < 0 || StatxLayout.ino(statx) != ino) {
+            FdCalls.close(rootFd);
+            throw new IOException("/proc/self/fd does not reach the source (" + (r < 0 ? Errno.strerror(r)
+                    : "another inode") + "); the passthrough reopens files through it: mount proc on /proc");
+        }
+        int umask;
+        try {
+            umask = ProcessCalls.umask();
+        } catch (IOException e) {
+            FdCalls.close(rootFd);
+            throw e;
+        }
+        this.inodes = new InodeTable(rootFd, dev, ino, type);
+        this.ownership = new CallerOwnership(ProcessCalls.geteuid(), ProcessCalls.getegid(), umask);
+        this.entrySeconds = options.entryTimeout().getSeconds();
+        this.entryNanos = options.entryTimeout().getNano();
+        this.attrSeconds = options.attrTimeout().getSeconds();
+        this.attrNanos = options.attrTimeout().getNano();
+        this.keepCache = options.keepCache();
+    }
+
+    /** The source directory, absolute. */
+    public Path source() {
+        return source;
+    }
+
+    @Override
+    public void init(FuseConnectionInfo connection) {
+        applyCallerUmask = connection.has(FuseKernelLayout.FUSE_DONT_MASK);
+    }
+
+    /** Unmounted: releases everything, as {@link #close()}. */
+    @Override
+    public void destroy() {
+        close();
+    }
+
+    /** Closes every open directory and every inode descriptor. Later requests fail with {@code ESTALE}. */
+    @Override
+    public void close() {
+        for (Long fh : dirs.keySet()) {
+            DirHandle h = dirs.remove(fh);
+            if (h != null) {
+                h.close();
+            }
+        }
+        inodes.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Names
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void lookup(FuseContext ctx, long parent, FuseName name, FuseEntry entry) throws FuseException {
+        Inode p = inodes.get(parent);
+        if (name.isDotOrDotDot()) {
+            boolean dotDot = name.length() == 2;
+            if (!dotDot || p == inodes.root()) {
+                MemorySegment statx = statx(p.fd);
+                inodes.addLookup(p);
+                fillEntry(p, statx, entry);
+            } else {
+                lookupParent(p, entry);
+            }
+            return;
+        }
+        int fd = AtCalls.openBeneath(p.fd, NativeArgs.component(name), Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
+        check(fd);
+        register(fd, entry);
+    }
+
+    /** LOOKUP of ".." in a directory other than the root: its parent, if that lies inside the source. */
+    private void lookupParent(Inode dir, FuseEntry entry) throws FuseException {
+        int fd = check(AtCalls.openat(dir.fd, DOT_DOT, Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
+        try {
+            MemorySegment statx = statx(fd);
+            Inode known = inodes.acquireIfKnown(StatxLayout.device(statx), StatxLayout.ino(statx));
+            if (known != null) {
+                FdCalls.close(fd);
+                fillEntry(known, statx, entry);
+                return;
+            }
+            if (!climbsToRoot(fd)) {
+                throw new FuseException(Errno.ENOENT, "the parent of nodeid " + dir.nodeid + " is outside the source");
+            }
+        } catch (FuseException e) {
+            FdCalls.close(fd);
+            throw e;
+        }
+        register(fd, entry);
+    }
+
+    /** Whether following ".." from {@code dirFd} reaches the source root before the file system's root. */
+    private boolean climbsToRoot(int dirFd) throws FuseException {
+        Inode root = inodes.root();
+        int current = -1;
+        try {
+            long lastDev = -1;
+            long lastIno = -1;
+            for (int i = 0; i < MAX_PARENT_CLIMB; i++) {
+                int up = check(AtCalls.openat(current < 0 ? dirFd : current, DOT_DOT,
+                        Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
+                if (current >= 0) {
+                    FdCalls.close(current);
+                }
+                current = up;
+                MemorySegment statx = statx(current);
+                long dev = StatxLayout.device(statx);
+                long ino = StatxLayout.ino(statx);
+                if (dev == root.dev && ino == root.ino) {
+                    return true;
+                }
+                if (dev == lastDev && ino == lastIno) {
+                    return false; // ".." of "/" is "/"
+                }
+                lastDev = dev;
+                lastIno = ino;
+            }
+            return false;
+        } finally {
+            if (current >= 0) {
+                FdCalls.close(current);
+            }
+        }
+    }
+
+    @Override
+    public void forget(long nodeid, long nlookup) {
+        inodes.forget(nodeid, nlookup);
+    }
+
+    @Override
+    public void mknod(FuseContext ctx, long parent, FuseName name, int mode, int rdev, int umask, FuseEntry entry)
+            throws FuseException {
+        Inode p = inodes.get(parent);
+        MemorySegment c = NativeArgs.component(name);
+        int type = FileMode.type(mode);
+        int perm = permissions(mode, umask);
+        check(AtCalls.mknodat(p.fd, c, type | perm, rdev));
+        finishCreate(ctx, p, c, type, perm, entry);
+    }
+
+    @Override
+    public void mkdir(FuseContext ctx, long parent, FuseName name, int mode, int umask, FuseEntry entry)
+            throws FuseException {
+        Inode p = inodes.get(parent);
+        MemorySegment c = NativeArgs.component(name);
+        int perm = permissions(mode, umask);
+        check(AtCalls.mkdirat(p.fd, c, perm));
+        finishCreate(ctx, p, c, FileMode.S_IFDIR, perm, entry);
+    }
+
+    @Override
+    public void symlink(FuseContext ctx, long parent, FuseName name, FuseName target, FuseEntry entry)
+            throws FuseException {
+        Inode p = inodes.get(parent);
+        MemorySegment c = NativeArgs.component(name);
+        check(AtCalls.symlinkat(NativeArgs.cString(target), p.fd, c));
+        finishCreate(ctx, p, c, FileMode.S_IFLNK, 0777, entry);
+    }
+
+    /** After mknod, mkdir or symlink: gives the node to the caller and replies its entry; removes it on failure. */
+    private void finishCreate(FuseContext ctx, Inode parent, MemorySegment name, int type, int perm, FuseEntry entry)
+            throws FuseException {
+        int fd = check(AtCalls.openBeneath(parent.fd, name, Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0));
+        try {
+            ownership.adopt(ctx, parent, fd, -1, type, perm);
+        } catch (FuseException e) {
+            FdCalls.close(fd);
+            AtCalls.unlinkat(parent.fd, name, type == FileMode.S_IFDIR ? Fcntl.AT_REMOVEDIR : 0);
+            throw e;
+        }
+        register(fd, entry);
+    }
+
+    @Override
+    public void unlink(FuseContext ctx, long parent, FuseName name) throws FuseException {
+        check(AtCalls.unlinkat(inodes.get(parent).fd, NativeArgs.component(name), 0));
+    }
+
+    @Override
+    public void rmdir(FuseContext ctx, long parent, FuseName name) throws FuseException {
+        check(AtCalls.unlinkat(inodes.get(parent).fd, NativeArgs.component(name), Fcntl.AT_REMOVEDIR));
+    }
+
+    @Override
+    public void rename(FuseContext ctx, long parent, FuseName name, long newParent, FuseName newName, int flags)
+            throws FuseException {
+        int known = Fcntl.RENAME_NOREPLACE | Fcntl.RENAME_EXCHANGE | Fcntl.RENAME_WHITEOUT;
+        if ((flags & ~known) != 0) {
+            throw new FuseException(Errno.EINVAL, "unknown rename flags 0x" + Integer.toHexString(flags & ~known));
+        }
+        Inode p = inodes.get(parent);
+        Inode np = inodes.get(newParent);
+        check(AtCalls.renameat2(p.fd, NativeArgs.component(name), np.fd, NativeArgs.component(newName), flags));
+    }
+
+    @Override
+    public void link(FuseContext ctx, long nodeid, long newParent, FuseName newName, FuseEntry entry)
+            throws FuseException {
+        Inode i = inodes.get(nodeid);
+        Inode np = inodes.get(newParent);
+        MemorySegment c = NativeArgs.component(newName);
+        // linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; the /proc link reaches the same inode without it.
+        check(AtCalls.linkat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), np.fd, c, Fcntl.AT_SYMLINK_FOLLOW));
+        MemorySegment statx = statx(i.fd);
+        inodes.addLookup(i);
+        fillEntry(i, statx, entry);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Attributes
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void getattr(FuseContext ctx, long nodeid, long fh, FuseAttr attr) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        StatxAttr.copy(statx(i.fd), attr);
+        attr.validFor(attrSeconds, attrNanos);
+    }
+
+    @Override
+    public void setattr(FuseContext ctx, long nodeid, FuseSetAttr changes, FuseAttr attr) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        // Only a regular file's fh is one of our file descriptors (a directory's is a DirHandle key).
+        int fh = i.type == FileMode.S_IFREG && changes.fh() != FuseContext.NO_FH ? fileFd(changes.fh()) : -1;
+        if (changes.has(FuseSetAttr.MODE)) {
+            int mode = changes.mode() & FileMode.PERMISSIONS;
+            check(fh >= 0 ? FdCalls.fchmod(fh, mode)
+                    : AtCalls.fchmodat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), mode, 0));
+        }
+        boolean uid = changes.has(FuseSetAttr.UID);
+        boolean gid = changes.has(FuseSetAttr.GID);
+        if (uid || gid) {
+            check(AtCalls.fchownat(i.fd, AtCalls.EMPTY_PATH, uid ? changes.uid() : -1, gid ? changes.gid() : -1,
+                    STAT_AT));
+        }
+        if (changes.has(FuseSetAttr.SIZE)) {
+            check(fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
+                    : AtCalls.truncate(Scratch.current().procPath(i.fd), changes.size()));
+        }
+        boolean atime = changes.has(FuseSetAttr.ATIME);
+        boolean mtime = changes.has(FuseSetAttr.MTIME);
+        if (atime || mtime) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment times = a.allocate(TimespecLayout.TIMES);
+                TimespecLayout.setAccess(times, atime ? changes.atimeSeconds() : 0, !atime ? Fcntl.UTIME_OMIT
+                        : changes.has(FuseSetAttr.ATIME_NOW) ? Fcntl.UTIME_NOW : changes.atimeNanos());
+                TimespecLayout.setModification(times, mtime ? changes.mtimeSeconds() : 0, !mtime ? Fcntl.UTIME_OMIT
+                        : changes.has(FuseSetAttr.MTIME_NOW) ? Fcntl.UTIME_NOW : changes.mtimeNanos());
+                check(AtCalls.utimensat(i.fd, AtCalls.EMPTY_PATH, times, STAT_AT));
+            }
+        }
+        getattr(ctx, nodeid, FuseContext.NO_FH, attr);
+    }
+
+    @Override
+    public byte[] readlink(FuseContext ctx, long nodeid) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(PATH_MAX + 1);
+            long n = check(AtCalls.readlinkat(i.fd, AtCalls.EMPTY_PATH, buf));
+            if (n > PATH_MAX) {
+                throw new FuseException(Errno.ENAMETOOLONG);
+            }
+            return buf.asSlice(0, n).toArray(JAVA_BYTE);
+        }
+    }
+
+    @Override
+    public void access(FuseContext ctx, long nodeid, int mask) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        check(AtCalls.faccessat(i.fd, AtCalls.EMPTY_PATH, mask, STAT_AT | Fcntl.AT_EACCESS));
+    }
+
+    @Override
+    public void statfs(FuseContext ctx, long nodeid, FuseStatfs statfs) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(StatvfsLayout.STATVFS);
+            check(FdCalls.fstatvfs(i.fd, s));
+            statfs.blocks = StatvfsLayout.blocks(s);
+            statfs.bfree = StatvfsLayout.bfree(s);
+            statfs.bavail = StatvfsLayout.bavail(s);
+            statfs.files = StatvfsLayout.files(s);
+            statfs.ffree = StatvfsLayout.ffree(s);
+            statfs.bsize = (int) StatvfsLayout.bsize(s);
+            statfs.frsize = (int) StatvfsLayout.frsize(s);
+            statfs.namelen = (int) StatvfsLayout.namemax(s);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Files
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void open(FuseContext ctx, long nodeid, int flags, FuseOpen open) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        if (i.type == FileMode.S_IFLNK) {
+            throw new FuseException(Errno.ELOOP); // the server never follows a symlink
+        }
+        int f = (flags & ~(Fcntl.O_NOFOLLOW | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
+        int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
+        open.fh(fd).addFlags(openFlags(flags));
+    }
+
+    @Override
+    public void create(FuseContext ctx, long parent, FuseName name, int mode, int umask, int flags, FuseEntry entry,
+            FuseOpen open) throws FuseException {
+        Inode p = inodes.get(parent);
+        MemorySegment c = NativeArgs.component(name);
+        int perm = permissions(mode, umask);
+        int base = (flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
+        boolean exclusive = (flags & Fcntl.O_EXCL) != 0;
+        // O_CREAT alone does not say whether the file was made; O_EXCL first does, so only a new file is adopted.
+        int fd = -Errno.ENOENT;
+        boolean created = false;
+        for (int attempt = 0; attempt < 3 && fd == -Errno.ENOENT; attempt++) {
+            fd = AtCalls.openBeneath(p.fd, c, base | Fcntl.O_CREAT | Fcntl.O_EXCL, perm);
+            created = fd >= 0;
+            if (fd == -Errno.EEXIST && !exclusive) {
+                fd = AtCalls.openBeneath(p.fd, c, base, 0); // ENOENT: removed in between; try again
+            }
+        }
+        check(fd);
+        int pathFd = AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(fd), Fcntl.O_PATH | Fcntl.O_CLOEXEC,
+                0);
+        try {
+            check(pathFd);
+            if (created) {
+                ownership.adopt(ctx, p, pathFd, fd, FileMode.S_IFREG, perm);
+            }
+        } catch (FuseException e) {
+            if (pathFd >= 0) {
+                FdCalls.close(pathFd);
+            }
+            FdCalls.close(fd);
+            if (created) {
+                AtCalls.unlinkat(p.fd, c, 0);
+            }
+            throw e;
+        }
+        try {
+            register(pathFd, entry);
+        } catch (FuseException e) {
+            FdCalls.close(fd);
+            throw e;
+        }
+        open.fh(fd).addFlags(openFlags(flags));
+    }
+
+    private int openFlags(int flags) {
+        int fopen = FuseOpen.PARALLEL_DIRECT_WRITES;
+        if (keepCache) {
+            fopen |= FuseOpen.KEEP_CACHE;
+        }
+        if ((flags & Fcntl.O_DIRECT) != 0) {
+            fopen |= FuseOpen.DIRECT_IO;
+        }
+        return fopen;
+    }
+
+    @Override
+    public int read(FuseContext ctx, long nodeid, long fh, long offset, MemorySegment dst) throws FuseException {
+        int fd = fileFd(fh);
+        MemorySegment out = NativeArgs.nativeOut(dst);
+        long size = out.byteSize();
+        long total = 0;
+        while (total < size) {
+            long n = FdCalls.pread(fd, total == 0 ? out : out.asSlice(total), offset + total);
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                if (total > 0) {
+                    break; // report what was read; the error recurs on the next read
+                }
+                throw new FuseException((int) -n);
+            }
+            if (n == 0) {
+                break;
+            }
+            total += n;
+        }
+        NativeArgs.copyBack(out, dst, total);
+        return (int) total;
+    }
+
+    @Override
+    public int write(FuseContext ctx, long nodeid, long fh, long offset, MemorySegment data, int writeFlags)
+            throws FuseException {
+        int fd = fileFd(fh);
+        MemorySegment in = NativeArgs.toNative(data);
+        long size = in.byteSize();
+        long total = 0;
+        while (total < size) {
+            long n = FdCalls.pwrite(fd, total == 0 ? in : in.asSlice(total), offset + total);
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                if (total > 0) {
+                    break;
+                }
+                throw new FuseException((int) -n);
+            }
+            total += n;
+        }
+        return (int) total;
+    }
+
+    /** FLUSH: {@code close(dup(fd))}, which reports the errors a close of the caller's descriptor would. */
+    @Override
+    public void flush(FuseContext ctx, long nodeid, long fh, long lockOwner) throws FuseException {
+        int dup = check(FdCalls.dup(fileFd(fh)));
+        check(FdCalls.close(dup));
+    }
+
+    @Override
+    public void release(FuseContext ctx, long nodeid, long fh, int flags) throws FuseException {
+        FdCalls.close(fileFd(fh));
+    }
+
+    @Override
+    public void fsync(FuseContext ctx, long nodeid, long fh, boolean dataOnly) throws FuseException {
+        int fd = fileFd(fh);
+        check(dataOnly ? FdCalls.fdatasync(fd) : FdCalls.fsync(fd));
+    }
+
+    @Override
+    public void fallocate(FuseContext ctx, long nodeid, long fh, long offset, long length, int mode)
+            throws FuseException {
+        check(FdCalls.fallocate(fileFd(fh), mode, offset, length));
+    }
+
+    @Override
+    public long lseek(FuseContext ctx, long nodeid, long fh, long offset, int whence) throws FuseException {
+        return check(FdCalls.lseek(fileFd(fh), offset, whence));
+    }
+
+    @Override
+    public long copyFileRange(FuseContext ctx, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
+            long offsetOut, long length, int flags) throws FuseException {
+        return check(FdCalls.copyFileRange(fileFd(fhIn), offsetIn, fileFd(fhOut), offsetOut, length, flags));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Directories
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void opendir(FuseContext ctx, long nodeid, int flags, FuseOpen open) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        int fd = check(AtCalls.openat(i.fd, DOT, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
+        long fh = nextDirHandle.getAndIncrement();
+        dirs.put(fh, new DirHandle(fd));
+        open.fh(fh);
+        if (keepCache) {
+            open.addFlags(FuseOpen.KEEP_CACHE | FuseOpen.CACHE_DIR);
+        }
+    }
+
+    @Override
+    public void readdir(FuseContext ctx, long nodeid, long fh, long offset, FuseDirFiller filler)
+            throws FuseException {
+        DirHandle h = dir(fh);
+        h.lock.lock();
+        try {
+            h.seek(offset);
+            boolean added = false;
+            while (true) {
+                DirentParser r;
+                try {
+                    r = h.next();
+                } catch (FuseException e) {
+                    if (added) {
+                        return; // reply what fits; the error recurs on the next READDIR
+                    }
+                    throw e;
+                }
+                if (r == null) {
+                    return;
+                }
+                if (!filler.add(r.name(), r.ino(), r.type(), r.nextOffset())) {
+                    h.unread();
+                    return;
+                }
+                h.consumed();
+                added = true;
+            }
+        } finally {
+            h.lock.unlock();
+        }
+    }
+
+    /**
+     * READDIRPLUS: each entry but "." and ".." is looked up (and so counted) as LOOKUP would; those two get nodeid
+     * 0, which the kernel ignores. An entry removed since the listing was read is skipped, and so is a mount point,
+     * which LOOKUP does not cross either.
+     */
+    @Override
+    public void readdirplus(FuseContext ctx, long nodeid, long fh, long offset, FuseDirPlusFiller filler)
+            throws FuseException {
+        DirHandle h = dir(fh);
+        h.lock.lock();
+        try {
+            h.seek(offset);
+            boolean added = false;
+            while (true) {
+                DirentParser r;
+                try {
+                    r = h.next();
+                } catch (FuseException e) {
+                    if (added) {
+                        return;
+                    }
+                    throw e;
+                }
+                if (r == null) {
+                    return;
+                }
+                FuseDirPlusFiller.Lookup lookup;
+                if (r.isDotOrDotDot()) {
+                    long ino = r.ino();
+                    int mode = FileMode.modeOfDirentType(r.type());
+                    lookup = e -> e.nodeid(0).attr().ino(ino).mode(mode);
+                } else {
+                    FuseName name = new FuseName(r.nameWithNul());
+                    lookup = e -> lookup(ctx, nodeid, name, e);
+                }
+                boolean fit;
+                try {
+                    fit = filler.add(r.name(), r.type(), r.nextOffset(), lookup);
+                } catch (FuseException e) {
+                    if (e.errno() == Errno.ENOENT || e.errno() == Errno.EOPNOTSUPP) {
+                        h.consumed(); // gone since getdents64 listed it, or a mount point
+                        continue;
+                    }
+                    h.unread();
+                    if (added) {
+                        return;
+                    }
+                    throw e;
+                }
+                if (!fit) {
+                    h.unread();
+                    return;
+                }
+                h.consumed();
+                added = true;
+            }
+        } finally {
+            h.lock.unlock();
+        }
+    }
+
+    @Override
+    public void releasedir(FuseContext ctx, long nodeid, long fh) throws FuseException {
+        DirHandle h = dirs.remove(fh);
+        if (h == null) {
+            throw new FuseException(Errno.EBADF);
+        }
+        h.close();
+    }
+
+    @Override
+    public void fsyncdir(FuseContext ctx, long nodeid, long fh, boolean dataOnly) throws FuseException {
+        DirHandle h = dir(fh);
+        check(dataOnly ? FdCalls.fdatasync(h.fd) : FdCalls.fsync(h.fd));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Extended attributes: through /proc/self/fd/N, since the f*xattr calls refuse O_PATH descriptors
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void setxattr(FuseContext ctx, long nodeid, FuseName name, MemorySegment value, int flags)
+            throws FuseException {
+        Inode i = inodes.get(nodeid);
+        check(XattrCalls.setxattr(Scratch.current().procPath(i.fd), NativeArgs.cString(name),
+                NativeArgs.toNative(value), flags));
+    }
+
+    @Override
+    public int getxattr(FuseContext ctx, long nodeid, FuseName name, MemorySegment dst) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        MemorySegment out = NativeArgs.nativeOut(dst);
+        long n = check(XattrCalls.getxattr(Scratch.current().procPath(i.fd), NativeArgs.cString(name), out));
+        NativeArgs.copyBack(out, dst, dst.byteSize() == 0 ? 0 : n);
+        return (int) n;
+    }
+
+    @Override
+    public int listxattr(FuseContext ctx, long nodeid, MemorySegment dst) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        MemorySegment out = NativeArgs.nativeOut(dst);
+        long n = check(XattrCalls.listxattr(Scratch.current().procPath(i.fd), out));
+        NativeArgs.copyBack(out, dst, dst.byteSize() == 0 ? 0 : n);
+        return (int) n;
+    }
+
+    @Override
+    public void removexattr(FuseContext ctx, long nodeid, FuseName name) throws FuseException {
+        Inode i = inodes.get(nodeid);
+        check(XattrCalls.removexattr(Scratch.current().procPath(i.fd), NativeArgs.cString(name)));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Helpers
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** The number of inodes held, the root included: for tests. */
+    int inodeCount() {
+        return inodes.size();
+    }
+
+    /** The {@code O_PATH} descriptor of {@code nodeid}: for tests. */
+    int inodeFd(long nodeid) throws FuseException {
+        return inodes.get(nodeid).fd;
+    }
+
+    /**
+     * Counts a lookup of the inode behind {@code fd} (an {@code O_PATH} descriptor this method takes ownership of)
+     * and fills {@code entry} for it.
+     */
+    private void register(int fd, FuseEntry entry) throws FuseException {
+        MemorySegment statx;
+        try {
+            statx = statx(fd);
+        } catch (FuseException e) {
+            FdCalls.close(fd);
+            throw e;
+        }
+        long dev = StatxLayout.device(statx);
+        if (dev != inodes.root().dev) {
+            FdCalls.close(fd);
+            throw new FuseException(Errno.EOPNOTSUPP, "a mount point inside the source is not crossed");
+        }
+        Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)));
+        fillEntry(i, statx, entry);
+    }
+
+    private void fillEntry(Inode i, MemorySegment statx, FuseEntry entry) {
+        entry.nodeid(i.nodeid).generation(0).entryValidFor(entrySeconds, entryNanos);
+        StatxAttr.copy(statx, entry.attr());
+        entry.attr().validFor(attrSeconds, attrNanos);
+    }
+
+    /** {@code statx} of the inode behind {@code fd} into this thread's buffer. */
+    private static MemorySegment statx(int fd) throws FuseException {
+        MemorySegment statx = Scratch.current().statx;
+        check(AtCalls.statx(fd, AtCalls.EMPTY_PATH, STAT_AT, StatxLayout.STATX_BASIC_STATS, statx));
+        return statx;
+    }
+
+    /** The permission bits to create with: the kernel has applied the caller's umask unless FUSE_DONT_MASK. */
+    private int permissions(int mode, int umask) {
+        int perm = mode & FileMode.PERMISSIONS;
+        return applyCallerUmask ? perm & ~umask : perm;
+    }
+
+    private DirHandle dir(long fh) throws FuseException {
+        DirHandle h = dirs.get(fh);
+        if (h == null) {
+            throw new FuseException(Errno.EBADF);
+        }
+        return h;
+    }
+
+    /** An open file's {@code fh}, which is its descriptor. */
+    private static int fileFd(long fh) throws FuseException {
+        if (fh < 0 || fh > Integer.MAX_VALUE) {
+            throw new FuseException(Errno.EBADF);
+        }
+        return (int) fh;
+    }
+
+    private static int check(int r) throws FuseException {
+        if (r < 0) {
+            throw new FuseException(-r);
+        }
+        return r;
+    }
+
+    private static long check(long r) throws FuseException {
+        if (r < 0) {
+            throw new FuseException((int) -r);
+        }
+        return r;
+    }
+}

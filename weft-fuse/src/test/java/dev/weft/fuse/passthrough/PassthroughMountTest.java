@@ -1,0 +1,286 @@
+package dev.weft.fuse.passthrough;
+
+import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.server.Dispatch;
+import dev.weft.fuse.server.FuseServer;
+import dev.weft.fuse.server.IdleOrder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The passthrough mounted for real: operations through the mount with {@code java.nio} compared with the source
+ * directory, concurrent readers and writers, {@code fio --verify=crc32c}, {@code stress-ng} file stressors, escape
+ * attempts, and an unmount while files are open. The source lives under /var/tmp (a disk file system: xattrs and
+ * O_DIRECT work there, unlike tmpfs).
+ */
+class PassthroughMountTest {
+    private Path source;
+    private Path mnt;
+    private FuseServer server;
+    private PassthroughFilesystem fs;
+
+    private void mount(Dispatch dispatch, IdleOrder idle) throws IOException {
+        FuseDeviceKernelTest.requireKernel();
+        source = Files.createTempDirectory(Path.of("/var/tmp"), "weft-pt-src");
+        mnt = Files.createTempDirectory("weft-pt-mnt");
+        fs = new PassthroughFilesystem(source);
+        server = FuseServer.builder(fs).dispatch(dispatch).idleOrder(idle).unmountOnExit(false).mount(mnt);
+    }
+
+    @AfterEach
+    void unmount() throws IOException {
+        if (server != null) {
+            server.close();
+            fs.close();
+        }
+        if (mnt != null && FuseMounts.find(mnt).isPresent()) {
+            FuseMounts.unmount(mnt, true);
+        }
+        for (Path dir : new Path[]{source, mnt}) {
+            if (dir != null && Files.exists(dir)) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void operationsThroughTheMountMatchTheSource() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.LIFO);
+        Files.createDirectories(mnt.resolve("d/e"));
+        Files.writeString(mnt.resolve("d/e/f.txt"), "through the mount");
+        assertEquals("through the mount", Files.readString(source.resolve("d/e/f.txt")));
+        Files.writeString(source.resolve("g.txt"), "from the source");
+        assertEquals("from the source", Files.readString(mnt.resolve("g.txt")));
+
+        // modes, owners and times
+        Files.setPosixFilePermissions(mnt.resolve("g.txt"), PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(source.resolve("g.txt"))));
+        FileTime t = FileTime.fromMillis(1_600_000_000_123L);
+        Files.setLastModifiedTime(mnt.resolve("g.txt"), t);
+        assertEquals(t, Files.getLastModifiedTime(source.resolve("g.txt")));
+        Files.setAttribute(mnt.resolve("g.txt"), "unix:gid", 100);
+        assertEquals(100, Files.getAttribute(source.resolve("g.txt"), "unix:gid"));
+        for (String attr : List.of("unix:mode", "unix:uid", "unix:gid", "unix:size", "unix:nlink",
+                "lastModifiedTime")) {
+            assertEquals(Files.getAttribute(source.resolve("g.txt"), attr, LinkOption.NOFOLLOW_LINKS),
+                    Files.getAttribute(mnt.resolve("g.txt"), attr, LinkOption.NOFOLLOW_LINKS), attr);
+        }
+
+        // truncate, append, positional writes
+        try (FileChannel ch = FileChannel.open(mnt.resolve("g.txt"), StandardOpenOption.WRITE)) {
+            ch.truncate(4);
+            ch.write(ByteBuffer.wrap("XY".getBytes()), 10);
+        }
+        byte[] expected = new byte[12];
+        System.arraycopy("from".getBytes(), 0, expected, 0, 4);
+        expected[10] = 'X';
+        expected[11] = 'Y';
+        assertArrayEquals(expected, Files.readAllBytes(source.resolve("g.txt")));
+        Files.writeString(mnt.resolve("g.txt"), "+", StandardOpenOption.APPEND);
+        assertEquals(13, Files.size(source.resolve("g.txt")));
+
+        // symlinks, hard links, rename, rename flags through renameat2 via the kernel
+        Files.createSymbolicLink(mnt.resolve("link"), Path.of("d/e/f.txt"));
+        assertEquals(Path.of("d/e/f.txt"), Files.readSymbolicLink(source.resolve("link")));
+        assertEquals("through the mount", Files.readString(mnt.resolve("link")));
+        Files.createLink(mnt.resolve("hard"), mnt.resolve("g.txt"));
+        assertEquals(2, Files.getAttribute(source.resolve("g.txt"), "unix:nlink"));
+        assertEquals(Files.getAttribute(mnt.resolve("hard"), "unix:ino"),
+                Files.getAttribute(mnt.resolve("g.txt"), "unix:ino"));
+        Files.move(mnt.resolve("hard"), mnt.resolve("d/moved"));
+        assertTrue(Files.exists(source.resolve("d/moved")));
+        assertFalse(Files.exists(source.resolve("hard")));
+        Files.writeString(mnt.resolve("other"), "other");
+        assertThrows(FileAlreadyExistsException.class, () -> Files.move(mnt.resolve("d/moved"), mnt.resolve("other")));
+
+        // xattrs
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(mnt.resolve("g.txt"),
+                UserDefinedFileAttributeView.class);
+        view.write("weft.test", StandardCharsets.UTF_8.encode("value"));
+        UserDefinedFileAttributeView srcView = Files.getFileAttributeView(source.resolve("g.txt"),
+                UserDefinedFileAttributeView.class);
+        assertTrue(srcView.list().contains("weft.test"));
+        ByteBuffer bb = ByteBuffer.allocate(srcView.size("weft.test"));
+        srcView.read("weft.test", bb);
+        assertEquals("value", new String(bb.array(), StandardCharsets.UTF_8));
+        assertEquals(srcView.list(), view.list());
+        view.delete("weft.test");
+        assertFalse(srcView.list().contains("weft.test"));
+
+        // listings and errno
+        assertEquals(names(source), names(mnt));
+        assertEquals(names(source.resolve("d")), names(mnt.resolve("d")));
+        assertThrows(NoSuchFileException.class, () -> Files.readString(mnt.resolve("absent")));
+        assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(mnt.resolve("d")));
+        assertThrows(FileAlreadyExistsException.class, () -> Files.createDirectory(mnt.resolve("d")));
+        Files.delete(mnt.resolve("d/e/f.txt"));
+        Files.delete(mnt.resolve("d/e"));
+        assertFalse(Files.exists(source.resolve("d/e")));
+        var st = Files.getFileStore(mnt);
+        assertTrue(st.getTotalSpace() > 0, "statfs passes through");
+    }
+
+    @Test
+    void escapeAttemptsStayInsideTheSource() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.LIFO);
+        Path outside = Files.createTempFile(Path.of("/var/tmp"), "weft-outside", ".txt");
+        try {
+            Files.writeString(outside, "secret");
+            // .. of the mount's root is the mount's parent in the VFS, never the source's parent
+            assertEquals(mnt.getParent().toRealPath(), mnt.resolve("..").toRealPath());
+            // absolute and relative symlinks out of the tree: stored as links, followed by the client's kernel
+            // relative to the mount, never by the server relative to the source
+            Files.createSymbolicLink(source.resolve("abs"), outside);
+            Files.createSymbolicLink(source.resolve("rel"), Path.of("../" + outside.getFileName()));
+            assertTrue(Files.isSymbolicLink(mnt.resolve("abs")));
+            assertEquals(outside, Files.readSymbolicLink(mnt.resolve("abs")));
+            // rel resolves against the mount's parent: there is no such file next to the mount point
+            assertThrows(NoSuchFileException.class, () -> Files.readString(mnt.resolve("rel")));
+            // names with '/' or '..' never reach the server as such: the kernel resolves them component-wise
+            assertThrows(NoSuchFileException.class, () -> Files.readString(mnt.resolve("sub/../../"
+                    + outside.getFileName())));
+            // a directory moved out of the tree
+            Files.createDirectory(source.resolve("dir"));
+            assertFalse(Files.exists(mnt.resolve("dir/../../" + outside.getFileName())));
+        } finally {
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
+    void manyConcurrentReadersAndWriters() throws Exception {
+        mount(Dispatch.THREADLET, IdleOrder.LIFO);
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int id = i;
+            fs.add(pool.submit(() -> {
+                Random r = new Random(id);
+                Path p = mnt.resolve("w" + id);
+                byte[] data = new byte[64 * 1024 + id];
+                for (int round = 0; round < 20; round++) {
+                    r.nextBytes(data);
+                    Files.write(p, data);
+                    assertArrayEquals(data, Files.readAllBytes(p));
+                    assertArrayEquals(data, Files.readAllBytes(source.resolve("w" + id)));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+    }
+
+    @Test
+    void fioVerifiesEveryBlockItWrote() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.LIFO);
+        requireTool("fio");
+        Process fio = new ProcessBuilder("fio", "--name=verify", "--directory=" + mnt, "--size=32m", "--bs=4k",
+                "--rw=randwrite", "--ioengine=psync", "--direct=1", "--numjobs=2", "--verify=crc32c",
+                "--verify_fatal=1", "--do_verify=1", "--verify_state_save=0").redirectErrorStream(true).start();
+        String out = new String(fio.getInputStream().readAllBytes());
+        assertEquals(0, fio.waitFor(), out);
+        assertTrue(out.contains("err= 0"), out);
+        assertFalse(out.contains("verify: bad"), out);
+    }
+
+    @Test
+    void stressNgFileStressorsRunWithoutFailures() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.FIFO);
+        requireTool("stress-ng");
+        Process p = new ProcessBuilder("stress-ng", "--temp-path", mnt.toString(), "--timeout", "10s",
+                "--metrics-brief", "--hdd", "2", "--hdd-bytes", "8m", "--dir", "1", "--rename", "1", "--link", "1",
+                "--symlink", "1", "--dentry", "1", "--xattr", "1", "--verify").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("successful run completed") || out.contains("passed:"), out);
+        assertFalse(out.matches("(?s).*failed: [1-9].*"), out);
+    }
+
+    @Test
+    void unmountWhileFilesAreOpenAndBusy() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.LIFO);
+        Files.write(source.resolve("big"), new byte[1 << 20]);
+        CountDownLatch reading = new CountDownLatch(4);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Long>> readers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            readers.add(pool.submit(() -> {
+                long bytes = 0;
+                try (FileChannel ch = FileChannel.open(mnt.resolve("big"))) {
+                    ByteBuffer b = ByteBuffer.allocate(4096);
+                    for (int round = 0; !stop.get(); round++) {
+                        b.clear();
+                        bytes += ch.read(b, (round * 4096L) % (1 << 20));
+                        if (round == 10) {
+                            reading.countDown();
+                        }
+                    }
+                }
+                return bytes;
+            }));
+        }
+        assertTrue(reading.await(20, TimeUnit.SECONDS));
+        // close() detaches lazily: the mount point is free at once, the open files keep working until closed,
+        // then the server ends
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (FuseMounts.find(mnt).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(FuseMounts.find(mnt).isEmpty(), "detached while files are open");
+        assertFalse(closing.isDone(), "the server still serves the open files");
+        stop.set(true);
+        for (Future<Long> f : readers) {
+            assertTrue(f.get(30, TimeUnit.SECONDS) > 0, "reads went on after the detach");
+        }
+        closing.get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+    }
+
+    private static void requireTool(String tool) {
+        if (Stream.of("/usr/bin/", "/bin/", "/usr/local/bin/").noneMatch(d -> Files.isExecutable(Path.of(d + tool)))) {
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + tool + " is missing (apt-get install " + tool + ")");
+            }
+            Assumptions.abort(tool + " is missing");
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

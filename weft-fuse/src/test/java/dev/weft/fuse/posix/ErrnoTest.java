@@ -1,0 +1,21 @@
+package dev.weft.fuse.posix;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ErrnoTest {
+
+    @Test
+    void strerrorTakesEitherSign() {
+        assertEquals("No such file or directory", Errno.strerror(Errno.ENOENT));
+        assertEquals("Too many levels of symbolic links", Errno.strerror(-Errno.ELOOP));
+    }
+
+    @Test
+    void processCredentialsAndUmask() throws Exception {
+        assertEquals(System.getProperty("user.name").equals("root"), ProcessCalls.geteuid() == 0);
+        int umask = ProcessCalls.umask();
+        assertTrue(umask >= 0 && umask <= 0777, "umask " + Integer.toOctalString(umask));
+    }
+}
