@@ -63,15 +63,13 @@ final class FuseDemo {
                 throw new IllegalStateException("the mount lists " + listed + " but the source has " + inSource);
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            out.printf("%d. FUSE passthrough of %s mounted at %s (FUSE 7.%d, %d server threads, %s):%n"
+            out.printf("%d. FUSE: a passthrough of %s mounted at %s with the defaults (FUSE 7.%d, %s):%n"
                             + "   wrote and read back %d files of %d KiB through the mount and listed them, in %,d ms;"
                             + " every byte matches the source%n",
-                    step, source, mnt, server.connection().minor(), server.stats().size(), server,
-                    FILES, FILE_SIZE / 1024, ms);
+                    step, source, mnt, server.connection().minor(), server, FILES, FILE_SIZE / 1024, ms);
             for (FuseServerStats s : server.stats()) {
-                out.printf("   weft-fuse-%d: %,d requests, %,d replies, %,d hand-offs to it (%,d while spinning,"
-                                + " %,d parks)%n", s.thread(), s.requests(), s.replies(), s.handoffs(),
-                        s.handoffsSpun(), s.parks());
+                out.printf("   weft-fuse-%d: %,d requests read, %,d replies written, %,d errors%n", s.thread(),
+                        s.requests(), s.replies(), s.errors());
             }
         } finally {
             deleteTree(source);

@@ -55,14 +55,15 @@ public final class Main {
                   demo                            run a concurrency group: workers, hand-offs, steals, blocking
                                                   calls, and print its counters
                   mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
-                        [--writeback-cache] [--fsname NAME] SOURCE MOUNTPOINT
+                        [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
                                                   serve a passthrough of SOURCE at MOUNTPOINT with FUSE, in the
                                                   foreground; Ctrl-C or SIGTERM unmounts
                   umount [--abort] MOUNTPOINT     unmount a FUSE file system, also one whose server died
                                                   (--abort: end its requests first, for a server that hangs)
-                  bench NAME [--quick] [--json]   run a JMH benchmark against the JDK's own scheduler
+                  bench NAME [--quick] [--json]   run a benchmark against its peers (JMH; fio for fuse-*)
                                                   (NAME: pingpong, yield-many, chained-spawn, spawn-many, skynet,
-                                                  idle-wake, all)
+                                                  idle-wake, threadlet-null, threadlet-mixed, ring,
+                                                  fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, all)
                   help                            this text""");
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
- *            [--writeback-cache] [--fsname NAME] SOURCE MOUNTPOINT
+ *            [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
  * weft umount [--abort] MOUNTPOINT
  * </pre>
  *
@@ -31,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
 final class MountCommand {
     static final String MOUNT_USAGE = """
             usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
-                              [--writeback-cache] [--fsname NAME] SOURCE MOUNTPOINT""";
+                              [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT""";
     static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
 
     private MountCommand() {
@@ -39,14 +39,16 @@ final class MountCommand {
 
     /** The parsed arguments of {@code weft mount}. */
     record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, boolean allowOther, boolean readOnly,
-                     boolean writebackCache, String fsname, Path source, Path mountpoint) {
+                     boolean writebackCache, String fsname, java.time.Duration readSpin, Path source,
+                     Path mountpoint) {
 
         static MountArgs parse(String[] args) {
             int threads = Runtime.getRuntime().availableProcessors();
             Dispatch dispatch = Dispatch.INLINE;
-            IdleOrder idle = IdleOrder.LIFO;
+            IdleOrder idle = IdleOrder.FIFO;
             boolean allowOther = false, readOnly = false, writeback = false;
             String fsname = null;
+            java.time.Duration readSpin = null;
             java.util.List<String> positional = new java.util.ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -68,6 +70,17 @@ final class MountCommand {
                     case "--ro" -> readOnly = true;
                     case "--writeback-cache" -> writeback = true;
                     case "--fsname" -> fsname = value(args, ++i, a);
+                    case "--read-spin-us" -> {
+                        String v = value(args, ++i, a);
+                        try {
+                            readSpin = java.time.Duration.ofNanos(Math.round(Double.parseDouble(v) * 1000));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--read-spin-us needs a number, got '" + v + "'");
+                        }
+                        if (readSpin.isNegative() || readSpin.toMillis() > 1000) {
+                            throw new IllegalArgumentException("--read-spin-us must be 0..1000000, got " + v);
+                        }
+                    }
                     default -> {
                         if (a.startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + a);
@@ -83,7 +96,7 @@ final class MountCommand {
             Path source = Path.of(positional.get(0)).toAbsolutePath().normalize();
             Path mountpoint = Path.of(positional.get(1)).toAbsolutePath().normalize();
             return new MountArgs(threads, dispatch, idle, allowOther, readOnly, writeback,
-                    fsname != null ? fsname : source.toString().replace(',', '_'), source, mountpoint);
+                    fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source, mountpoint);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -125,8 +138,12 @@ final class MountCommand {
         PassthroughFilesystem fs = new PassthroughFilesystem(a.source());
         FuseServer server;
         try {
-            server = FuseServer.builder(fs).threads(a.threads()).dispatch(a.dispatch()).idleOrder(a.idle())
-                    .writebackCache(a.writebackCache())
+            FuseServer.Builder builder = FuseServer.builder(fs).threads(a.threads()).dispatch(a.dispatch())
+                    .idleOrder(a.idle()).writebackCache(a.writebackCache());
+            if (a.readSpin() != null) {
+                builder.readSpin(a.readSpin());
+            }
+            server = builder
                     .options(new FuseDevice.Options(a.fsname(), a.allowOther(), false, a.readOnly()))
                     .unmountOnExit(false)
                     .mount(a.mountpoint());
@@ -139,6 +156,9 @@ final class MountCommand {
         Thread hook = Thread.ofPlatform().name("weft-mount-shutdown").unstarted(() -> {
             try {
                 server.close();
+                out.printf("weft: %s unmounted after %d requests%n", a.mountpoint(),
+                        server.stats().stream().mapToLong(FuseServerStats::requests).sum());
+                out.flush();
             } catch (IOException e) {
                 err.println("weft mount: " + e.getMessage());
             } finally {

@@ -20,7 +20,7 @@ import java.util.jar.JarFile;
  * <pre>
  * native          the source directory itself, no FUSE (the baseline)
  * weft            JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount SOURCE MOUNTPOINT            (bin/weft mount ...)
- * weft-fifo       JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --idle fifo SOURCE MOUNTPOINT
+ * weft-lifo       JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --idle lifo SOURCE MOUNTPOINT
  * weft-threadlet  JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --dispatch threadlet SOURCE MOUNTPOINT
  * bindfs          bindfs -f --multithreaded --forward-odirect=4096 -o subtype=bindfs SOURCE MOUNTPOINT
  * jfuse           JAVA JVM_ARGS -cp CLASSPATH dev.weft.bench.fuse.peer.JfusePassthrough SOURCE MOUNTPOINT
@@ -35,7 +35,7 @@ import java.util.jar.JarFile;
 public enum FuseVariant {
     NATIVE("native", null),
     WEFT("weft", "fuse.weft"),
-    WEFT_FIFO("weft-fifo", "fuse.weft"),
+    WEFT_LIFO("weft-lifo", "fuse.weft"),
     WEFT_THREADLET("weft-threadlet", "fuse.weft"),
     BINDFS("bindfs", "fuse.bindfs"),
     JFUSE("jfuse", "fuse.jfuse");
@@ -89,11 +89,11 @@ public enum FuseVariant {
             case NATIVE -> {
                 return List.of();
             }
-            case WEFT, WEFT_FIFO, WEFT_THREADLET -> {
+            case WEFT, WEFT_LIFO, WEFT_THREADLET -> {
                 java(c, l, WEFT_MAIN);
                 c.add("mount");
-                if (this == WEFT_FIFO) {
-                    c.addAll(List.of("--idle", "fifo"));
+                if (this == WEFT_LIFO) {
+                    c.addAll(List.of("--idle", "lifo"));
                 } else if (this == WEFT_THREADLET) {
                     c.addAll(List.of("--dispatch", "threadlet"));
                 }
@@ -125,7 +125,7 @@ public enum FuseVariant {
                     + " available");
         }
         return switch (this) {
-            case WEFT, WEFT_FIFO, WEFT_THREADLET -> onClassPath(l.classPath(), WEFT_MAIN)
+            case WEFT, WEFT_LIFO, WEFT_THREADLET -> onClassPath(l.classPath(), WEFT_MAIN)
                     ? Optional.empty()
                     : Optional.of(WEFT_MAIN + " (weft-cli) is not on the class path; run the benchmark through"
                     + " bin/weft bench, whose class path has it");

@@ -22,7 +22,7 @@ class FuseVariantTest {
 
     @Test
     void keysInReportOrderWithNativeFirst() {
-        assertEquals(List.of("native", "weft", "weft-fifo", "weft-threadlet", "bindfs", "jfuse"), FuseVariant.keys());
+        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "bindfs", "jfuse"), FuseVariant.keys());
         assertFalse(FuseVariant.NATIVE.mounts());
         assertEquals(List.of(), FuseVariant.NATIVE.command(LAUNCH, SRC, MNT));
     }
@@ -32,11 +32,11 @@ class FuseVariantTest {
         List<String> jvm = List.of("/jdk/bin/java", "--enable-native-access=ALL-UNNAMED", "-cp", "/a.jar:/b",
                 "dev.weft.cli.Main", "mount");
         assertEquals(concat(jvm, List.of("/work/source", "/work/mnt")), FuseVariant.WEFT.command(LAUNCH, SRC, MNT));
-        assertEquals(concat(jvm, List.of("--idle", "fifo", "/work/source", "/work/mnt")),
-                FuseVariant.WEFT_FIFO.command(LAUNCH, SRC, MNT));
+        assertEquals(concat(jvm, List.of("--idle", "lifo", "/work/source", "/work/mnt")),
+                FuseVariant.WEFT_LIFO.command(LAUNCH, SRC, MNT));
         assertEquals(concat(jvm, List.of("--dispatch", "threadlet", "/work/source", "/work/mnt")),
                 FuseVariant.WEFT_THREADLET.command(LAUNCH, SRC, MNT));
-        for (FuseVariant v : List.of(FuseVariant.WEFT, FuseVariant.WEFT_FIFO, FuseVariant.WEFT_THREADLET)) {
+        for (FuseVariant v : List.of(FuseVariant.WEFT, FuseVariant.WEFT_LIFO, FuseVariant.WEFT_THREADLET)) {
             assertEquals("fuse.weft", v.fsType());
         }
     }

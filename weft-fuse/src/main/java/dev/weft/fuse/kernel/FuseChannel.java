@@ -23,10 +23,16 @@ public final class FuseChannel implements AutoCloseable {
 
     private final int fd;
     private final boolean owned;
+    private final boolean nonBlocking;
 
     FuseChannel(int fd, boolean owned) {
+        this(fd, owned, false);
+    }
+
+    private FuseChannel(int fd, boolean owned, boolean nonBlocking) {
         this.fd = fd;
         this.owned = owned;
+        this.nonBlocking = nonBlocking;
     }
 
     /**
@@ -42,8 +48,9 @@ public final class FuseChannel implements AutoCloseable {
     }
 
     /** Opens {@code /dev/fuse} anew and attaches it to the connection of {@code fuseFd}. */
-    static FuseChannel cloneOf(int fuseFd) throws IOException {
-        LibC.Result open = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+    static FuseChannel cloneOf(int fuseFd, boolean nonBlocking) throws IOException {
+        LibC.Result open = LibC.open("/dev/fuse",
+                LibC.O_RDWR | LibC.O_CLOEXEC | (nonBlocking ? LibC.O_NONBLOCK : 0));
         if (open.failed()) {
             throw new IOException("cannot open /dev/fuse for a cloned channel: " + LibC.strerror(open.errno()));
         }
@@ -53,7 +60,32 @@ public final class FuseChannel implements AutoCloseable {
             LibC.close(fd);
             throw new IOException("ioctl(FUSE_DEV_IOC_CLONE) failed: " + LibC.strerror(r.errno()));
         }
-        return new FuseChannel(fd, true);
+        return new FuseChannel(fd, true, nonBlocking);
+    }
+
+    /**
+     * Whether {@link #read} returns {@code -EAGAIN} at once when no request is queued (the descriptor is
+     * {@code O_NONBLOCK}); such a channel waits for a request with {@link #awaitReadable}.
+     */
+    public boolean isNonBlocking() {
+        return nonBlocking;
+    }
+
+    /** The size of the {@code struct pollfd} that {@link #awaitReadable} takes. */
+    public static final long POLLFD_SIZE = 8;
+
+    /**
+     * Blocks until a request is queued (or the connection is gone): {@code poll(POLLIN)}.
+     *
+     * @param pollfd a caller-owned {@link #POLLFD_SIZE}-byte segment, reused across calls
+     * @return a negative errno if poll failed (EINTR: call again), else 0
+     */
+    public int awaitReadable(MemorySegment callState, MemorySegment pollfd) {
+        pollfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+        pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, LibC.POLLIN);
+        pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+        int r = LibC.poll(callState, pollfd, -1);
+        return r < 0 ? -LibC.errno(callState) : 0;
     }
 
     /**

@@ -136,7 +136,12 @@ public final class FuseDevice implements AutoCloseable {
 
     /** A new descriptor on this connection ({@code FUSE_DEV_IOC_CLONE}), for one more server thread. */
     public FuseChannel cloneChannel() throws IOException {
-        return FuseChannel.cloneOf(fd);
+        return FuseChannel.cloneOf(fd, false);
+    }
+
+    /** {@link #cloneChannel()} with {@code O_NONBLOCK}: reads return {@code -EAGAIN} when no request is queued. */
+    public FuseChannel cloneNonBlockingChannel() throws IOException {
+        return FuseChannel.cloneOf(fd, true);
     }
 
     /**

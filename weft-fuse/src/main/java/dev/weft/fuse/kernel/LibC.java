@@ -22,6 +22,8 @@ final class LibC {
 
     static final int O_RDWR = 0x2;
     static final int O_CLOEXEC = 0x80000;
+    static final int O_NONBLOCK = 0x800;
+    static final short POLLIN = 0x1;
     static final int MNT_DETACH = 0x2;
     static final int MS_NOSUID = 0x2;
     static final int MS_NODEV = 0x4;
@@ -43,6 +45,8 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle IOCTL_PTR = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG,
+            JAVA_INT));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
@@ -107,6 +111,18 @@ final class LibC {
             MemorySegment arg = a.allocateFrom(JAVA_INT, value);
             int r = (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
             return result(r, state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code poll} on one descriptor for POLLIN; {@code pollfd} is a caller-owned {@code struct pollfd}
+     * ({@code int fd; short events; short revents;}) whose fd and events the caller has set.
+     */
+    static int poll(MemorySegment state, MemorySegment pollfd, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(state, pollfd, 1L, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -54,6 +54,9 @@ public final class FuseServer implements AutoCloseable {
      */
     static final int DEFAULT_SPIN_BUDGET = Integer.getInteger("weft.fuse.spin-budget", 2_000);
 
+    /** See {@link Builder#readSpin}. */
+    static final Duration DEFAULT_READ_SPIN = Duration.ofNanos(Long.getLong("weft.fuse.read-spin-ns", 0));
+
     private final FuseDevice device;
     private final FuseFilesystem fs;
     private final FuseConnectionInfo connection;
@@ -87,11 +90,13 @@ public final class FuseServer implements AutoCloseable {
         RequestBuffers.Pool pool = new RequestBuffers.Pool(arena);
         ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
                 ? (b.group != null ? b.group : Threadlets.defaultGroup()) : null;
+        boolean spin = b.readSpin.toNanos() > 0;
         for (int i = 0; i < b.threads; i++) {
-            FuseChannel ch = i == 0 ? device.channel() : device.cloneChannel();
+            FuseChannel ch = spin ? device.cloneNonBlockingChannel()
+                    : i == 0 ? device.channel() : device.cloneChannel();
             channels.add(ch);
             Reader r = new Reader(i, ch, ops, inFlight, b.dispatch, group, handoff, pool, b.errorHandler,
-                    this::destroyOnce);
+                    this::destroyOnce, b.readSpin.toNanos(), arena.allocate(FuseChannel.POLLFD_SIZE, 8));
             Thread t = Thread.ofPlatform().name("weft-fuse-" + i).daemon().unstarted(() -> runReader(r));
             r.follower = new ReaderHandoff.Follower(t);
             followers.add(r.follower);
@@ -163,7 +168,7 @@ public final class FuseServer implements AutoCloseable {
         for (Reader r : readers) {
             ReaderHandoff.Follower f = r.follower;
             s.add(new FuseServerStats(r.index(), r.requests, r.replies, r.errors, r.interrupts, r.blockedHandlers,
-                    f.promotions, f.spinsWon, f.parks));
+                    f.promotions, f.spinsWon, f.parks, r.spunReads, r.polls));
         }
         return s;
     }
@@ -219,12 +224,13 @@ public final class FuseServer implements AutoCloseable {
         private final FuseFilesystem fs;
         private int threads = Runtime.getRuntime().availableProcessors();
         private Dispatch dispatch = Dispatch.INLINE;
-        private IdleOrder idleOrder = IdleOrder.LIFO;
+        private IdleOrder idleOrder = IdleOrder.FIFO;
         private FuseDevice.Options options = FuseDevice.Options.defaults();
         private FuseDevice.Mounter mounter = FuseDevice.Mounter.AUTO;
         private boolean writebackCache;
         private boolean unmountOnExit = true;
         private int spinBudget = DEFAULT_SPIN_BUDGET;
+        private Duration readSpin = DEFAULT_READ_SPIN;
         private ConcurrencyGroup group;
         private BiConsumer<String, Throwable> errorHandler = (msg, t) -> {
             System.err.println("weft-fuse: " + msg);
@@ -251,6 +257,10 @@ public final class FuseServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which idle thread reads next; the default, {@link IdleOrder#FIFO}, measured faster than LIFO here
+         * (README, fuse-randread).
+         */
         public Builder idleOrder(IdleOrder o) {
             this.idleOrder = Objects.requireNonNull(o, "idleOrder");
             return this;
@@ -286,6 +296,18 @@ public final class FuseServer implements AutoCloseable {
                 throw new IllegalArgumentException("spinBudget must be >= 0, got " + spins);
             }
             this.spinBudget = spins;
+            return this;
+        }
+
+        /**
+         * How long a server thread with nothing to read keeps reading (non-blocking) before it sleeps in
+         * {@code poll}; zero reads blocking, as libfuse does. Default {@link #DEFAULT_READ_SPIN}.
+         */
+        public Builder readSpin(Duration d) {
+            if (d.isNegative() || d.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("readSpin must be 0..1 s, got " + d);
+            }
+            this.readSpin = d;
             return this;
         }
 

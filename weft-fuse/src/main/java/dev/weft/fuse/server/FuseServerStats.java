@@ -12,7 +12,10 @@ package dev.weft.fuse.server;
  * @param handoffs        times this thread was handed the read by another (LIFO)
  * @param handoffsSpun    of those, hand-offs found while spinning, without a park
  * @param parks           parks while waiting for a hand-off (LIFO)
+ * @param spunReads       requests found by reading again while spinning (read spin on)
+ * @param polls           sleeps in {@code poll} waiting for a request (read spin on)
  */
 public record FuseServerStats(int thread, long requests, long replies, long errors, long interrupts,
-                              long blockedHandlers, long handoffs, long handoffsSpun, long parks) {
+                              long blockedHandlers, long handoffs, long handoffsSpun, long parks, long spunReads,
+                              long polls) {
 }

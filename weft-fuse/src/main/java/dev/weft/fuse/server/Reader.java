@@ -52,6 +52,8 @@ final class Reader implements Runnable {
     private final RequestBuffers.Pool pool;
     private final BiConsumer<String, Throwable> errorHandler;
     private final Runnable onDestroy;
+    private final long readSpinNanos;
+    private final MemorySegment pollfd;
     private RequestBuffers buffers;
     ReaderHandoff.Follower follower;
 
@@ -60,10 +62,13 @@ final class Reader implements Runnable {
     volatile long errors;
     volatile long interrupts;
     volatile long blockedHandlers;
+    volatile long spunReads;
+    volatile long polls;
 
     Reader(int index, FuseChannel channel, Operations operations, InFlightRequests inFlight, Dispatch dispatch,
             ConcurrencyGroup group, ReaderHandoff handoff, RequestBuffers.Pool pool,
-            BiConsumer<String, Throwable> errorHandler, Runnable onDestroy) {
+            BiConsumer<String, Throwable> errorHandler, Runnable onDestroy, long readSpinNanos,
+            MemorySegment pollfd) {
         this.index = index;
         this.channel = channel;
         this.operations = operations;
@@ -74,6 +79,8 @@ final class Reader implements Runnable {
         this.pool = pool;
         this.errorHandler = errorHandler;
         this.onDestroy = onDestroy;
+        this.readSpinNanos = readSpinNanos;
+        this.pollfd = pollfd;
     }
 
     int index() {
@@ -88,6 +95,9 @@ final class Reader implements Runnable {
                 return;
             }
             long n = channel.read(buffers.callState, buffers.in);
+            if (n == -LinuxErrno.EAGAIN && channel.isNonBlocking()) {
+                n = awaitRequest();
+            }
             if (handoff != null) {
                 handoff.release();
             }
@@ -106,6 +116,36 @@ final class Reader implements Runnable {
                 return;
             }
         }
+    }
+
+    /**
+     * On a non-blocking channel with no request queued: read again for up to {@link #readSpinNanos} (a requester
+     * that just got its reply often sends its next request within microseconds, and finding it here spares both
+     * sides a sleep and a wake-up), then wait in {@code poll} and read.
+     */
+    private long awaitRequest() {
+        RequestBuffers b = buffers;
+        long n = -LinuxErrno.EAGAIN;
+        if (readSpinNanos > 0) {
+            long deadline = System.nanoTime() + readSpinNanos;
+            do {
+                Thread.onSpinWait();
+                n = channel.read(b.callState, b.in);
+            } while (n == -LinuxErrno.EAGAIN && System.nanoTime() - deadline < 0);
+            if (n != -LinuxErrno.EAGAIN) {
+                spunReads++;
+                return n;
+            }
+        }
+        while (n == -LinuxErrno.EAGAIN) {
+            polls++;
+            int p = channel.awaitReadable(b.callState, pollfd);
+            if (p < 0 && p != -LinuxErrno.EINTR) {
+                return p;
+            }
+            n = channel.read(b.callState, b.in);
+        }
+        return n;
     }
 
     /** Handles one request of {@code length} bytes in {@link #buffers}; false when the file system was destroyed. */

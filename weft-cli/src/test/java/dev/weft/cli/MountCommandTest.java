@@ -1,0 +1,73 @@
+package dev.weft.cli;
+
+import dev.weft.fuse.server.Dispatch;
+import dev.weft.fuse.server.IdleOrder;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The arguments of {@code weft mount} and {@code weft umount}: good ones parsed, bad ones named. */
+class MountCommandTest {
+
+    @Test
+    void parsesEveryOption() {
+        MountCommand.MountArgs a = MountCommand.MountArgs.parse(new String[]{"--threads", "3", "--dispatch",
+                "threadlet", "--idle", "LIFO", "--allow-other", "--ro", "--writeback-cache", "--fsname", "src",
+                "--read-spin-us", "25", "/a", "b"});
+        assertEquals(3, a.threads());
+        assertEquals(Dispatch.THREADLET, a.dispatch());
+        assertEquals(IdleOrder.LIFO, a.idle());
+        assertTrue(a.allowOther() && a.readOnly() && a.writebackCache());
+        assertEquals("src", a.fsname());
+        assertEquals(Duration.ofNanos(25_000), a.readSpin());
+        assertEquals(Path.of("/a"), a.source());
+        assertEquals(Path.of("b").toAbsolutePath().normalize(), a.mountpoint());
+    }
+
+    @Test
+    void defaultsAreOneThreadPerCpuInlineAndTheServersDefaults() {
+        MountCommand.MountArgs a = MountCommand.MountArgs.parse(new String[]{"/src", "/mnt"});
+        assertEquals(Runtime.getRuntime().availableProcessors(), a.threads());
+        assertEquals(Dispatch.INLINE, a.dispatch());
+        assertNull(a.readSpin(), "unset: the server's default");
+        assertEquals("/src", a.fsname());
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertMessage("--threads needs a number, got 'x'", "--threads", "x", "/a", "/b");
+        assertMessage("--threads must be 1..1024, got 0", "--threads", "0", "/a", "/b");
+        assertMessage("--dispatch must be one of [inline, threadlet], got 'pool'", "--dispatch", "pool", "/a", "/b");
+        assertMessage("--idle must be one of [lifo, fifo], got 'random'", "--idle", "random", "/a", "/b");
+        assertMessage("--fsname needs a value", "/a", "/b", "--fsname");
+        assertMessage("unknown option --bogus", "--bogus", "/a", "/b");
+        assertMessage("expected SOURCE and MOUNTPOINT, got 1 arguments [/a]", "/a");
+        assertMessage("--read-spin-us must be 0..1000000, got -1", "--read-spin-us", "-1", "/a", "/b");
+    }
+
+    @Test
+    void mountAndUmountReportUsageErrorsWithStatus2() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true);
+        assertEquals(2, MountCommand.mount(new String[]{"--idle"}, System.out, e));
+        assertTrue(err.toString().contains("--idle needs a value"), err.toString());
+        assertEquals(2, MountCommand.mount(new String[]{"/definitely/not/here", "/tmp"}, System.out, e));
+        assertTrue(err.toString().contains("SOURCE /definitely/not/here is not a directory"), err.toString());
+        assertEquals(2, MountCommand.umount(new String[]{}, System.out, e));
+        assertEquals(2, MountCommand.umount(new String[]{"/a", "/b"}, System.out, e));
+        assertEquals(1, MountCommand.umount(new String[]{"/definitely/not/mounted"}, System.out, e));
+        assertTrue(err.toString().contains("no FUSE file system is mounted at /definitely/not/mounted"),
+                err.toString());
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MountCommand.MountArgs.parse(args));
+        assertEquals(expected, e.getMessage());
+    }
+}
