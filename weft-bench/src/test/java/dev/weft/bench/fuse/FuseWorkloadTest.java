@@ -44,7 +44,7 @@ class FuseWorkloadTest {
                 "--filename_format=create.$jobnum.$filenum",
                 "--name=unlink", "--stonewall", "--ioengine=filedelete", "--rw=read",
                 "--filename_format=create.$jobnum.$filenum"), a);
-        assertTrue(FuseWorkload.META.fioArguments("/m", FioTiming.DEFAULT).contains("--nrfiles=10000"));
+        assertTrue(FuseWorkload.META.fioArguments("/m", FioTiming.DEFAULT).contains("--nrfiles=5000"));
         assertEquals(FuseWorkload.META_PHASES, List.of("create", "stat", "unlink"));
     }
 

@@ -112,9 +112,18 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      *
      * @throws IOException {@code source} is not an openable directory, or {@code /proc} is not mounted
      */
+    /**
+     * The open-file limit the constructor asks for: each inode the kernel remembers holds one descriptor, so a
+     * default limit (often 1,024 soft, or a container's 20,000 hard) caps the files in use through the mount. Raising
+     * the hard limit needs CAP_SYS_RESOURCE (root); otherwise the soft limit goes up to the hard one.
+     */
+    static final long OPEN_FILE_LIMIT = 1 << 20;
+
     public PassthroughFilesystem(Path source, PassthroughOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
         this.source = source.toAbsolutePath();
+        // one O_PATH descriptor per inode the kernel remembers: lift the open-file limit as far as allowed
+        ProcessCalls.raiseOpenFileLimit(OPEN_FILE_LIMIT);
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
             rootFd = AtCalls.openat(Fcntl.AT_FDCWD, a.allocateFrom(this.source.toString()),
