@@ -62,6 +62,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
     private final String name;
     private final int serverCount;
     private final Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+    private final java.util.function.Function<Server, ServerPoller> pollerFactory;
     private final Duration closeTimeout;
     private final int localQueueCapacity;
     private final int maxSpareServers;
@@ -77,12 +78,18 @@ public final class ConcurrencyGroup implements AutoCloseable {
     private volatile int state = OPEN;
     private int sparesCreated; // guarded by sparePool
 
+    /** The factory of each server's {@link ServerPoller}, or null. */
+    java.util.function.Function<Server, ServerPoller> pollerFactory() {
+        return pollerFactory;
+    }
+
     private ConcurrencyGroup(Builder b) {
         this.name = b.name != null ? b.name : "weft-" + GROUP_IDS.incrementAndGet();
         this.serverCount = b.servers;
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler != null
                 ? b.uncaughtExceptionHandler : ConcurrencyGroup::printUncaught;
         this.closeTimeout = b.closeTimeout;
+        this.pollerFactory = b.pollerFactory;
         this.localQueueCapacity = b.localQueueCapacity;
         this.maxSpareServers = b.maxSpareServers;
         this.scheduler = new GroupScheduler(this, b.policy, b.servers, b.idleSpin.toNanos());
@@ -531,6 +538,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
         private SchedulingPolicy policy = new HandoffPolicy();
         private String name;
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+        private java.util.function.Function<Server, ServerPoller> pollerFactory;
         private Duration idleSpin = DEFAULT_IDLE_SPIN;
         private Duration closeTimeout = Duration.ofSeconds(10);
         private int localQueueCapacity = 256;
@@ -576,6 +584,15 @@ public final class ConcurrencyGroup implements AutoCloseable {
         /** Handler for exceptions a worker does not catch; default: printed to System.err like the JDK does. */
         public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
             this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Gives each server (spares included) an event source it waits on instead of parking, made on the server's
+         * own thread when it starts: see {@link ServerPoller}. Default none.
+         */
+        public Builder serverPoller(java.util.function.Function<Server, ServerPoller> factory) {
+            this.pollerFactory = Objects.requireNonNull(factory, "factory");
             return this;
         }
 

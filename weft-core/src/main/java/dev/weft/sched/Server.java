@@ -53,6 +53,9 @@ public final class Server extends Thread {
     /** running, handoffStreak and the counters, padded: written on every run. */
     final OwnerState own = new OwnerState();
 
+    /** Made by this server's thread when it starts (null without a poller factory); read by wakers. */
+    private volatile ServerPoller poller;
+
     volatile IdleServerStack.Node<Server> idleNode;
     volatile Worker handed;
     volatile boolean parked;
@@ -91,6 +94,14 @@ public final class Server extends Thread {
 
     public ConcurrencyGroup group() {
         return group;
+    }
+
+    /**
+     * This server's event source ({@link ConcurrencyGroup.Builder#serverPoller}), or null. A worker running on this
+     * server may use it: it runs on this server's thread.
+     */
+    public ServerPoller poller() {
+        return poller;
     }
 
     /** Whether this is a spare lent to the group while another server is blocked. */
@@ -148,7 +159,18 @@ public final class Server extends Thread {
         if (cpu >= 0) {
             CpuAffinity.pinCurrentThread(cpu);
         }
-        loop();
+        java.util.function.Function<Server, ServerPoller> factory = group.pollerFactory();
+        if (factory != null) {
+            poller = factory.apply(this);
+        }
+        try {
+            loop();
+        } finally {
+            ServerPoller p = poller;
+            if (p != null) {
+                p.close();
+            }
+        }
     }
 
     /**
@@ -165,6 +187,10 @@ public final class Server extends Thread {
 
     /** Runs one worker, or waits for one. False when the server must exit. */
     private boolean step() {
+        ServerPoller p = poller;
+        if (p != null) {
+            p.poll(); // completions unpark their workers into this server's queues or others'
+        }
         WorkerTask sw = own.switchTo;
         if (sw != null) { // a worker on this server switched to it: it runs now
             own.switchTo = null;
@@ -263,11 +289,18 @@ public final class Server extends Thread {
             count(PARKS, 1);
             parked = true;
             Worker h;
+            ServerPoller p = poller;
             while ((h = handed) == null) {
                 if (mustStop() && scheduler.idleStack.tryTake(node)) {
                     return null;
                 }
-                LockSupport.park(this);
+                if (p == null) {
+                    LockSupport.park(this);
+                } else if (p.poll() && scheduler.idleStack.tryTake(node)) {
+                    return null; // events woke workers: look at the queues (failed tryTake: a worker is handed)
+                } else if (handed == null) {
+                    p.await();
+                }
             }
             return takeHanded(h);
         } finally {
@@ -292,6 +325,15 @@ public final class Server extends Thread {
     void handOver(Worker w) {
         handed = w;
         if (parked) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        ServerPoller p = poller;
+        if (p != null) {
+            p.wakeup();
+        } else {
             LockSupport.unpark(this);
         }
     }
@@ -302,7 +344,7 @@ public final class Server extends Thread {
         if (node != null && scheduler.idleStack.tryTake(node)) {
             handOver(GroupScheduler.NUDGE);
         }
-        LockSupport.unpark(this);
+        wake();
     }
 
     @Override

@@ -1,0 +1,191 @@
+package dev.weft.uring;
+
+import dev.weft.uring.kernel.IoUringLayout;
+import dev.weft.uring.kernel.LinuxCalls;
+import dev.weft.uring.kernel.LinuxErrno;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Whether this process can use io_uring, checked once (on first use) by making and closing a small ring, as netty's
+ * {@code IoUring.isAvailable()} / {@code unavailabilityCause()} do. When it cannot, {@link #unavailabilityCause()}
+ * says exactly why and what to do:
+ * <ul>
+ *   <li>{@code ENOSYS}: the kernel is older than 5.1 or built without {@code CONFIG_IO_URING} (or a seccomp
+ *       profile answers ENOSYS);</li>
+ *   <li>{@code EPERM}: {@code /proc/sys/kernel/io_uring_disabled} is 2 (disabled for everyone) or 1 (only
+ *       {@code CAP_SYS_ADMIN} and the group {@code kernel.io_uring_group} may make rings); or, with it at 0, a seccomp
+ *       filter (a container's default profile) or an LSM refuses {@code io_uring_setup};</li>
+ *   <li>{@code ENOMEM}: the locked-memory limit (kernels before 5.12 charge rings to {@code RLIMIT_MEMLOCK});</li>
+ *   <li>FFM native access refused to this module.</li>
+ * </ul>
+ * When io_uring is available, {@link #probe()} tells which opcodes the kernel supports.
+ */
+public final class IoUringAvailability {
+    private IoUringAvailability() {}
+
+    private static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
+    private static final Path IO_URING_GROUP = Path.of("/proc/sys/kernel/io_uring_group");
+    private static final Path OS_RELEASE = Path.of("/proc/sys/kernel/osrelease");
+    private static final Path SELF_STATUS = Path.of("/proc/self/status");
+
+    /** The result of the one check: a probe, or the cause. */
+    private record Result(IoUringProbe probe, String cause) {}
+
+    private static final class Once {
+        static final Result RESULT = check();
+    }
+
+    /** True when this process can make io_uring rings. */
+    public static boolean isAvailable() {
+        return Once.RESULT.cause == null;
+    }
+
+    /** Why io_uring cannot be used, with the fix; empty when it can. */
+    public static Optional<String> unavailabilityCause() {
+        return Optional.ofNullable(Once.RESULT.cause);
+    }
+
+    /** Throws {@link UnsupportedOperationException} with the {@linkplain #unavailabilityCause cause} if unavailable. */
+    public static void ensureAvailable() {
+        if (Once.RESULT.cause != null) {
+            throw new UnsupportedOperationException(Once.RESULT.cause);
+        }
+    }
+
+    /** The opcodes the kernel supports; throws as {@link #ensureAvailable} when io_uring is unavailable. */
+    public static IoUringProbe probe() {
+        ensureAvailable();
+        return Once.RESULT.probe;
+    }
+
+    private static Result check() {
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = arena.allocate(IoUringLayout.IO_URING_PARAMS);
+            fd = LinuxCalls.ioUringSetup(2, params);
+        } catch (IllegalCallerException e) {
+            return new Result(null, "FFM native access is not enabled for weft-uring (" + e.getMessage() + "): start"
+                    + " the JVM with --enable-native-access=dev.weft.uring (module path) or"
+                    + " --enable-native-access=ALL-UNNAMED (class path)");
+        } catch (UnsatisfiedLinkError e) {
+            return new Result(null, e.getMessage());
+        }
+        if (fd < 0) {
+            return new Result(null, explainSetupFailure(-fd));
+        }
+        try {
+            return new Result(IoUringProbe.register(fd), null);
+        } catch (IoUringException e) {
+            return new Result(null, e.getMessage());
+        } finally {
+            LinuxCalls.close(fd);
+        }
+    }
+
+    /** The message for an {@code io_uring_setup} that failed with {@code errno}, from what this system says. */
+    static String explainSetupFailure(int errno) {
+        return explainSetupFailure(errno, read(IO_URING_DISABLED), read(IO_URING_GROUP), seccompMode(),
+                kernelRelease());
+    }
+
+    /** {@code uname -r}, or null. */
+    static String kernelRelease() {
+        return read(OS_RELEASE);
+    }
+
+    /**
+     * The message for an {@code io_uring_setup} that failed with {@code errno}, given what the system says:
+     * {@code ioUringDisabled} and {@code ioUringGroup} are the contents of {@code /proc/sys/kernel/io_uring_disabled}
+     * and {@code io_uring_group} (null when the file is missing: kernels before 6.6), {@code seccompMode} the
+     * {@code Seccomp:} field of {@code /proc/self/status} (0 none, 1 strict, 2 filter; null if missing) and
+     * {@code kernelRelease} {@code uname -r}.
+     */
+    static String explainSetupFailure(int errno, String ioUringDisabled, String ioUringGroup, String seccompMode,
+                                      String kernelRelease) {
+        String kernel = "Linux " + (kernelRelease == null ? "(release unknown)" : kernelRelease);
+        boolean filtered = "2".equals(seccompMode) || "1".equals(seccompMode);
+        String prefix = "io_uring is unavailable: io_uring_setup(2) failed with " + LinuxErrno.name(errno) + " on "
+                + kernel + ": ";
+        switch (errno) {
+            case LinuxErrno.ENOSYS -> {
+                if (filtered) {
+                    return prefix + "this process runs under a seccomp filter (Seccomp: " + seccompMode + " in"
+                            + " /proc/self/status) that answers ENOSYS for the io_uring system calls, or the kernel"
+                            + " has no io_uring. Fix: allow io_uring_setup, io_uring_enter and io_uring_register in"
+                            + " the container's seccomp profile (docker run --security-opt seccomp=<profile.json>),"
+                            + " or run on a kernel built with CONFIG_IO_URING=y";
+                }
+                return prefix + "the kernel has no io_uring: it is older than 5.1 or was built without"
+                        + " CONFIG_IO_URING. Fix: run on Linux 5.19 or later with CONFIG_IO_URING=y";
+            }
+            case LinuxErrno.EPERM -> {
+                if ("2".equals(ioUringDisabled)) {
+                    return prefix + "/proc/sys/kernel/io_uring_disabled is 2: io_uring is disabled for every process."
+                            + " Fix: as root, sysctl -w kernel.io_uring_disabled=0 (or 1 with kernel.io_uring_group"
+                            + " set to a group of this user)";
+                }
+                if ("1".equals(ioUringDisabled)) {
+                    String group = ioUringGroup == null || "-1".equals(ioUringGroup)
+                            ? "no group is allowed (kernel.io_uring_group is " + ioUringGroup + ")"
+                            : "only group id " + ioUringGroup + " (kernel.io_uring_group) is allowed";
+                    return prefix + "/proc/sys/kernel/io_uring_disabled is 1: only processes with CAP_SYS_ADMIN or in"
+                            + " the group kernel.io_uring_group may make rings, and " + group + ". Fix: run as a"
+                            + " member of that group (sysctl -w kernel.io_uring_group=<gid>), or as root sysctl -w"
+                            + " kernel.io_uring_disabled=0";
+                }
+                if (filtered) {
+                    return prefix + "this process runs under a seccomp filter (Seccomp: " + seccompMode + " in"
+                            + " /proc/self/status), as a container's default profile installs, and the filter refuses"
+                            + " io_uring_setup (Docker blocks io_uring by default since 25.0). Fix: run the container"
+                            + " with a seccomp profile that allows io_uring_setup, io_uring_enter and"
+                            + " io_uring_register (docker run --security-opt seccomp=<profile.json>; podman and"
+                            + " Kubernetes take the same profile)";
+                }
+                return prefix + "neither kernel.io_uring_disabled (" + (ioUringDisabled == null ? "absent"
+                        : ioUringDisabled) + ") nor a seccomp filter explains it, so a security module (SELinux,"
+                        + " AppArmor) denies io_uring. Fix: allow io_uring in that policy (SELinux: see"
+                        + " ausearch -m avc for the denial; AppArmor: the profile's audit log)";
+            }
+            case LinuxErrno.ENOMEM -> {
+                return prefix + "the kernel could not charge the ring's memory; before Linux 5.12 rings count against"
+                        + " RLIMIT_MEMLOCK. Fix: raise the locked-memory limit (ulimit -l, or LimitMEMLOCK= in a"
+                        + " systemd unit, or --ulimit memlock=-1 for a container)";
+            }
+            case LinuxErrno.EINVAL -> {
+                return prefix + "the kernel rejects even a ring with no flags, so its io_uring is too old for the"
+                        + " io_uring_params weft passes. Fix: run on Linux 5.19 or later";
+            }
+            default -> {
+                return prefix + "unexpected; report it with the kernel version";
+            }
+        }
+    }
+
+    /** The {@code Seccomp:} field of /proc/self/status, or null. */
+    private static String seccompMode() {
+        String status = read(SELF_STATUS);
+        if (status == null) {
+            return null;
+        }
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Seccomp:")) {
+                return line.substring("Seccomp:".length()).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.weft.uring.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The result buffer of {@code IORING_OP_STATX}, {@code struct statx} from {@code /usr/include/linux/stat.h} of
+ * linux-libc-dev 6.1.187 (architecture-independent):
+ * <pre>{@code
+ * struct statx_timestamp { __s64 tv_sec; __u32 tv_nsec; __s32 __reserved; };
+ *
+ * struct statx {
+ *     __u32 stx_mask;  __u32 stx_blksize;  __u64 stx_attributes;                       // 0x00
+ *     __u32 stx_nlink; __u32 stx_uid; __u32 stx_gid; __u16 stx_mode; __u16 __spare0[1]; // 0x10
+ *     __u64 stx_ino; __u64 stx_size; __u64 stx_blocks; __u64 stx_attributes_mask;       // 0x20
+ *     struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;                // 0x40
+ *     __u32 stx_rdev_major; __u32 stx_rdev_minor; __u32 stx_dev_major; __u32 stx_dev_minor; // 0x80
+ *     __u64 stx_mnt_id; __u32 stx_dio_mem_align; __u32 stx_dio_offset_align;            // 0x90
+ *     __u64 __spare3[12];                                                               // 0xa0
+ * };                                                                                    // 0x100
+ * }</pre>
+ * weft-fuse has the same layout with more accessors ({@code dev.weft.fuse.posix.StatxLayout}); weft-uring keeps its
+ * own so that it depends on weft-core only.
+ */
+public final class StatxLayout {
+    private StatxLayout() {}
+
+    public static final StructLayout STATX_TIMESTAMP = structLayout(
+            JAVA_LONG.withName("tv_sec"), JAVA_INT.withName("tv_nsec"), JAVA_INT.withName("__reserved"))
+            .withName("statx_timestamp");
+
+    public static final StructLayout STATX = structLayout(
+            JAVA_INT.withName("stx_mask"), JAVA_INT.withName("stx_blksize"), JAVA_LONG.withName("stx_attributes"),
+            JAVA_INT.withName("stx_nlink"), JAVA_INT.withName("stx_uid"), JAVA_INT.withName("stx_gid"),
+            JAVA_SHORT.withName("stx_mode"), sequenceLayout(1, JAVA_SHORT).withName("__spare0"),
+            JAVA_LONG.withName("stx_ino"), JAVA_LONG.withName("stx_size"), JAVA_LONG.withName("stx_blocks"),
+            JAVA_LONG.withName("stx_attributes_mask"),
+            STATX_TIMESTAMP.withName("stx_atime"), STATX_TIMESTAMP.withName("stx_btime"),
+            STATX_TIMESTAMP.withName("stx_ctime"), STATX_TIMESTAMP.withName("stx_mtime"),
+            JAVA_INT.withName("stx_rdev_major"), JAVA_INT.withName("stx_rdev_minor"),
+            JAVA_INT.withName("stx_dev_major"), JAVA_INT.withName("stx_dev_minor"),
+            JAVA_LONG.withName("stx_mnt_id"), JAVA_INT.withName("stx_dio_mem_align"),
+            JAVA_INT.withName("stx_dio_offset_align"), sequenceLayout(12, JAVA_LONG).withName("__spare3"))
+            .withName("statx");
+
+    /** {@code #define STATX_BASIC_STATS 0x000007ffU}: what {@code stat(2)} returns. */
+    public static final int STATX_BASIC_STATS = 0x7ff;
+    /** {@code #define STATX_DIOALIGN 0x00002000U}: ask for the O_DIRECT alignments (6.1). */
+    public static final int STATX_DIOALIGN = 0x2000;
+
+    private static final VarHandle MASK = handle("stx_mask");
+    private static final VarHandle MODE = handle("stx_mode");
+    private static final VarHandle SIZE = handle("stx_size");
+    private static final VarHandle DIO_MEM_ALIGN = handle("stx_dio_mem_align");
+    private static final VarHandle DIO_OFFSET_ALIGN = handle("stx_dio_offset_align");
+
+    public static int mask(MemorySegment statx) { return (int) MASK.get(statx); }
+    /** {@code stx_mode}, type and permission bits, widened from {@code __u16}. */
+    public static int mode(MemorySegment statx) { return Short.toUnsignedInt((short) MODE.get(statx)); }
+    public static long size(MemorySegment statx) { return (long) SIZE.get(statx); }
+    /** The buffer alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
+    public static int dioMemAlign(MemorySegment statx) { return (int) DIO_MEM_ALIGN.get(statx); }
+    /** The file offset and length alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
+    public static int dioOffsetAlign(MemorySegment statx) { return (int) DIO_OFFSET_ALIGN.get(statx); }
+
+    private static VarHandle handle(String field) {
+        return MethodHandles.insertCoordinates(STATX.varHandle(groupElement(field)), 1, 0L);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.weft.uring;
+
+import dev.weft.uring.kernel.IoUringConstants;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.weft.uring.RingTestSupport.submitAndAwaitOne;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ring setup against the real kernel: the flags it accepts, the fallback, ownership and teardown. */
+class IoUringSetupTest {
+
+    @BeforeAll
+    static void kernel() {
+        RingTestSupport.requireIoUring();
+    }
+
+    @Test
+    void openReportsTheSetupTheKernelAcceptedAndClosesCleanly() {
+        IoUring ring = IoUring.open(64);
+        try {
+            System.out.println("[weft-uring] " + ring.describeSetup());
+            assertTrue(IoUring.SETUP_ATTEMPTS.contains(ring.setup()), ring::describeSetup);
+            assertEquals(64, ring.sqEntries());
+            assertEquals(128, ring.cqEntries());
+            assertTrue((ring.features() & IoUringConstants.IORING_FEAT_NODROP) != 0, ring::describeSetup);
+            assertEquals(Thread.currentThread(), ring.owner());
+            assertEquals(0, ring.pendingSubmissions());
+        } finally {
+            ring.close();
+        }
+        assertTrue(ring.isClosed());
+        ring.close(); // idempotent
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.sqe());
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void aKernelOfSixOneOrLaterAcceptsTheBestSetup() {
+        String[] release = IoUringAvailability.kernelRelease().split("[.-]");
+        int major = Integer.parseInt(release[0]);
+        int minor = Integer.parseInt(release[1]);
+        if (major < 6 || (major == 6 && minor < 1)) {
+            return; // DEFER_TASKRUN came in 6.1
+        }
+        try (IoUring ring = IoUring.open(8)) {
+            assertEquals(IoUring.SETUP_ATTEMPTS.get(0), ring.setup(), ring::describeSetup);
+            assertEquals(List.of(), ring.rejectedSetups());
+        }
+    }
+
+    @Test
+    void aRefusedSetupFallsBackToTheNextAndIsReported() {
+        // DEFER_TASKRUN without SINGLE_ISSUER is refused with EINVAL by every kernel.
+        IoUring.SetupAttempt invalid = new IoUring.SetupAttempt("deferred without single issuer",
+                IoUringConstants.IORING_SETUP_DEFER_TASKRUN);
+        IoUring.SetupAttempt plain = new IoUring.SetupAttempt("plain", 0);
+        try (IoUring ring = IoUring.open(8, List.of(invalid, plain))) {
+            assertEquals(plain, ring.setup());
+            assertEquals(1, ring.rejectedSetups().size());
+            assertTrue(ring.rejectedSetups().get(0).contains("DEFER_TASKRUN")
+                    && ring.rejectedSetups().get(0).contains("EINVAL"), ring.rejectedSetups()::toString);
+        }
+    }
+
+    @Test
+    void everySetupRefusedSaysSo() {
+        IoUring.SetupAttempt invalid = new IoUring.SetupAttempt("deferred without single issuer",
+                IoUringConstants.IORING_SETUP_DEFER_TASKRUN);
+        IoUringException e = assertThrows(IoUringException.class, () -> IoUring.open(8, List.of(invalid)));
+        assertEquals("EINVAL", e.errnoName());
+        assertTrue(e.getMessage().contains("refused every setup attempt"), e.getMessage());
+    }
+
+    static List<IoUring.SetupAttempt> attempts() {
+        return IoUring.SETUP_ATTEMPTS;
+    }
+
+    @ParameterizedTest
+    @MethodSource("attempts")
+    void everyOfferedSetupRunsANopRoundTrip(IoUring.SetupAttempt attempt) {
+        try (IoUring ring = IoUring.open(8, List.of(attempt))) {
+            ring.sqe().nop(42);
+            RingTestSupport.Cqe cqe = submitAndAwaitOne(ring);
+            assertEquals(new RingTestSupport.Cqe(42, 0, 0), cqe);
+        }
+    }
+
+    @Test
+    void anotherThreadIsToldWhoOwnsTheRing() throws Exception {
+        try (IoUring ring = IoUring.open(8)) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    ring.submit();
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }, "not-the-owner");
+            other.start();
+            other.join();
+            IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
+            assertTrue(e.getMessage().contains(Thread.currentThread().getName()), e.getMessage());
+            assertTrue(e.getMessage().contains("not-the-owner"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aVirtualThreadCannotOwnARing() throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                IoUring.open(8).close();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }).join();
+        IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
+        assertTrue(e.getMessage().contains("platform thread"), e.getMessage());
+    }
+
+    @Test
+    void entriesOutOfRangeAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoUring.open(1));
+        assertTrue(e.getMessage().contains("entries 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> IoUring.open(IoUring.MAX_ENTRIES + 1));
+    }
+}
