@@ -5,6 +5,7 @@
  */
 module dev.weft.uring {
     requires dev.weft.core;
+    requires jdk.unsupported;
 
     exports dev.weft.uring;
     exports dev.weft.uring.kernel;

@@ -186,6 +186,58 @@ public final class LinuxCalls {
         }
     }
 
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle PREAD = downcall("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = downcall("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FSYNC = downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /** {@code open(path, flags, mode)} with a NUL-terminated native path: the fd, or -errno. */
+    public static int open(MemorySegment path, int flags, int mode) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            int r = (int) OPEN.invokeExact(cs, path, flags, mode);
+            return (int) result(r, cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pread(fd, buf, count, offset)}: bytes read, or -errno. Blocks the calling OS thread. */
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            return result((long) PREAD.invokeExact(cs, fd, buf, count, offset), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pwrite(fd, buf, count, offset)}: bytes written, or -errno. Blocks the calling OS thread. */
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            return result((long) PWRITE.invokeExact(cs, fd, buf, count, offset), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code fsync(fd)}, or {@code fdatasync(fd)} when {@code dataOnly}: 0 or -errno. */
+    public static int fsync(int fd, boolean dataOnly) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            int r = dataOnly ? (int) FDATASYNC.invokeExact(cs, fd) : (int) FSYNC.invokeExact(cs, fd);
+            return (int) result(r, cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** {@code write(fd, buf, count)}: bytes written, or -errno. */
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment cs = CALL_STATE_OF_THREAD.get();

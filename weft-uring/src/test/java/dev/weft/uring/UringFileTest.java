@@ -1,0 +1,197 @@
+package dev.weft.uring;
+
+import dev.weft.sched.ConcurrencyGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link UringFile} on a group whose servers own rings: workers park while their server submits and reaps; data
+ * written through weft reads back with FileChannel and the reverse; 10,000 concurrent virtual threads; O_DIRECT
+ * alignment errors; callers outside such a group; and the FileChannel fallback. Files live under /var/tmp (ext4:
+ * O_DIRECT works there).
+ */
+class UringFileTest {
+    private static final int BLOCK = 4096;
+    private Path file;
+
+    @BeforeEach
+    void createFile() throws IOException {
+        RingTestSupport.requireIoUring();
+        file = Files.createTempFile(Path.of("/var/tmp"), "weft-uringfile", ".dat");
+    }
+
+    @AfterEach
+    void deleteFile() throws IOException {
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void fill(MemorySegment s, int seed) {
+        for (long i = 0; i < s.byteSize(); i += 4) {
+            s.set(JAVA_INT, i, seed * 31 + (int) i);
+        }
+    }
+
+    @Test
+    void workersWriteAndReadThroughTheirServersRingsAndFileChannelAgrees() throws Exception {
+        int workers = 64;
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).serverPoller(s -> {
+                    UringServerPoller p = new UringServerPoller(s);
+                    pollers.add(p);
+                    return p;
+                }).build();
+             UringFile f = UringFile.open(file, UringFile.Mode.READ_WRITE, false)) {
+            assertTrue(f.usesIoUring());
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                int id = i;
+                threads.add(group.threadBuilder().start(() -> {
+                    try (Arena a = Arena.ofConfined()) {
+                        MemorySegment out = a.allocate(BLOCK, BLOCK);
+                        fill(out, id);
+                        assertEquals(BLOCK, f.write((long) id * BLOCK, out));
+                        MemorySegment in = a.allocate(BLOCK, BLOCK);
+                        assertEquals(BLOCK, f.read((long) id * BLOCK, in));
+                        assertEquals(-1, in.mismatch(out), "worker " + id + " reads back its block");
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            assertEquals(List.of(), failures);
+            f.sync(true);
+        }
+        long submitted = pollers.stream().mapToLong(p -> p.counters()[0]).sum();
+        assertTrue(submitted >= 2L * workers, "every read and write went through a server's ring: " + submitted);
+        // FileChannel sees what the rings wrote
+        try (FileChannel ch = FileChannel.open(file); Arena a = Arena.ofConfined()) {
+            MemorySegment expected = a.allocate(BLOCK);
+            for (int id = 0; id < workers; id++) {
+                ByteBuffer b = ByteBuffer.allocate(BLOCK);
+                ch.read(b, (long) id * BLOCK);
+                fill(expected, id);
+                assertEquals(-1, MemorySegment.ofArray(b.array()).mismatch(expected), "block " + id);
+            }
+        }
+    }
+
+    @Test
+    void tenThousandConcurrentVirtualThreadsReadWhatFileChannelWrote() throws Exception {
+        int blocks = 256;
+        byte[] data = new byte[blocks * BLOCK];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(file, data);
+        long expected = 0;
+        for (int i = 0; i < 10_000; i++) {
+            expected += data[(i % blocks) * BLOCK + (i % BLOCK)];
+        }
+        AtomicLong sum = new AtomicLong();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(2).build();
+             UringFile f = UringFile.open(file, UringFile.Mode.READ, false)) {
+            List<Thread> threads = new ArrayList<>(10_000);
+            for (int i = 0; i < 10_000; i++) {
+                int id = i;
+                threads.add(group.threadBuilder().start(() -> {
+                    try (Arena a = Arena.ofConfined()) {
+                        MemorySegment in = a.allocate(BLOCK);
+                        assertEquals(BLOCK, f.read((long) (id % blocks) * BLOCK, in));
+                        sum.addAndGet(in.get(JAVA_BYTE, id % BLOCK));
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(60_000);
+            }
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(expected, sum.get());
+    }
+
+    @Test
+    void misalignedDirectIoFailsWithAMessageThatSaysWhy() throws Exception {
+        Files.write(file, new byte[2 * BLOCK]);
+        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build();
+             UringFile f = UringFile.open(file, UringFile.Mode.READ, true);
+             Arena a = Arena.ofShared()) {
+            MemorySegment aligned = a.allocate(2 * BLOCK, BLOCK);
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            group.threadBuilder().start(() -> {
+                try {
+                    assertEquals(BLOCK, f.read(0, aligned.asSlice(0, BLOCK)));
+                    f.read(0, aligned.asSlice(1, BLOCK)); // misaligned address
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }).join(10_000);
+            assertInstanceOf(IOException.class, thrown.get());
+            assertTrue(thrown.get().getMessage().contains("O_DIRECT"), thrown.get().getMessage());
+        }
+    }
+
+    @Test
+    void platformThreadsAndTheFallbackReadAndWriteToo() throws Exception {
+        try (UringFile f = UringFile.open(file, UringFile.Mode.READ_WRITE, false); Arena a = Arena.ofConfined()) {
+            assertEquals(5, f.write(0, ByteBuffer.wrap("hello".getBytes())));
+            ByteBuffer back = ByteBuffer.allocate(5);
+            assertEquals(5, f.read(0, back));
+            assertEquals("hello", new String(back.array()));
+        }
+        try (UringFile f = UringFile.openFallback(file, UringFile.Mode.READ_WRITE, false, "a test forced it");
+             ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).build()) {
+            assertFalse(f.usesIoUring());
+            java.util.concurrent.atomic.AtomicReference<String> read = new java.util.concurrent.atomic.AtomicReference<>();
+            group.threadBuilder().start(() -> {
+                try {
+                    f.write(5, ByteBuffer.wrap(", weft".getBytes()));
+                    ByteBuffer b = ByteBuffer.allocate(11);
+                    f.read(0, b);
+                    read.set(new String(b.array()));
+                } catch (IOException e) {
+                    read.set(e.toString());
+                }
+            }).join(10_000);
+            assertEquals("hello, weft", read.get());
+        }
+        assertEquals("hello, weft", Files.readString(file));
+    }
+
+    @Test
+    void badArgumentsAreNamed() throws Exception {
+        try (UringFile f = UringFile.open(file, UringFile.Mode.READ, false)) {
+            IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,
+                    () -> f.read(0, MemorySegment.ofArray(new byte[16])));
+            assertTrue(heap.getMessage().contains("native memory"), heap.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> f.read(-1, Arena.global().allocate(16)));
+        }
+        IOException missing = assertThrows(IOException.class,
+                () -> UringFile.open(Path.of("/var/tmp/definitely-missing/x"), UringFile.Mode.READ, false));
+        assertTrue(missing.getMessage().contains("cannot open"), missing.getMessage());
+    }
+}
