@@ -1,5 +1,7 @@
 package dev.weft.uring;
 
+import dev.weft.ring.Completion;
+import dev.weft.ring.CompletionRing;
 import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.uring.kernel.LinuxCalls;
 
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -124,20 +127,8 @@ public final class UringFile implements AutoCloseable {
         if (channel != null) {
             return fallbackIo(() -> channel.read(dst.asByteBuffer(), position));
         }
-        UringServerPoller poller = UringServerPoller.current();
-        long res;
-        if (poller != null) {
-            UringOperation op = new UringOperation() {
-                @Override
-                void prepare(Sqe sqe, long userData) {
-                    sqe.read(userData, fd, dst, position);
-                }
-            };
-            poller.handOff(op);
-            res = op.await();
-        } else {
-            res = blockingCall(() -> LinuxCalls.pread(fd, dst, dst.byteSize(), position));
-        }
+        long res = viaRingOrCall((sqe, ud) -> sqe.read(ud, fd, dst, position),
+                () -> LinuxCalls.pread(fd, dst, dst.byteSize(), position));
         return (int) check(res, "read", position, dst.byteSize());
     }
 
@@ -147,20 +138,8 @@ public final class UringFile implements AutoCloseable {
         if (channel != null) {
             return fallbackIo(() -> channel.write(src.asByteBuffer(), position));
         }
-        UringServerPoller poller = UringServerPoller.current();
-        long res;
-        if (poller != null) {
-            UringOperation op = new UringOperation() {
-                @Override
-                void prepare(Sqe sqe, long userData) {
-                    sqe.write(userData, fd, src, position);
-                }
-            };
-            poller.handOff(op);
-            res = op.await();
-        } else {
-            res = blockingCall(() -> LinuxCalls.pwrite(fd, src, src.byteSize(), position));
-        }
+        long res = viaRingOrCall((sqe, ud) -> sqe.write(ud, fd, src, position),
+                () -> LinuxCalls.pwrite(fd, src, src.byteSize(), position));
         return (int) check(res, "write", position, src.byteSize());
     }
 
@@ -205,25 +184,70 @@ public final class UringFile implements AutoCloseable {
             });
             return;
         }
-        UringServerPoller poller = UringServerPoller.current();
-        long res;
-        if (poller != null) {
-            UringOperation op = new UringOperation() {
-                @Override
-                void prepare(Sqe sqe, long userData) {
-                    if (dataOnly) {
-                        sqe.fdatasync(userData, fd);
-                    } else {
-                        sqe.fsync(userData, fd);
-                    }
-                }
-            };
-            poller.handOff(op);
-            res = op.await();
-        } else {
-            res = blockingCall(() -> LinuxCalls.fsync(fd, dataOnly));
-        }
+        long res = viaRingOrCall((sqe, ud) -> {
+            if (dataOnly) {
+                sqe.fdatasync(ud, fd);
+            } else {
+                sqe.fsync(ud, fd);
+            }
+        }, () -> LinuxCalls.fsync(fd, dataOnly));
         check(res, dataOnly ? "fdatasync" : "fsync", 0, 0);
+    }
+
+    /** On a worker of a ring group: hand the operation to its server and park; otherwise make the call. */
+    private static long viaRingOrCall(UringOperation.Preparer preparer, SysCall call) throws IOException {
+        UringServerPoller poller = UringServerPoller.current();
+        if (poller == null) {
+            return blockingCall(call);
+        }
+        UringOperation.Parking op = new UringOperation.Parking(preparer);
+        poller.handOff(op);
+        return op.await();
+    }
+
+    /**
+     * Reads asynchronously: the future completes with the byte count, or with an IOException. On a worker of a
+     * ring group the read goes to its server's ring and the worker goes on; elsewhere it is made at once (the
+     * future is then already complete). {@code dst} must stay alive until the future completes.
+     */
+    public CompletableFuture<Integer> readAsync(long position, MemorySegment dst) throws IOException {
+        checkArgs(position, dst, "dst");
+        UringServerPoller poller = channel == null ? UringServerPoller.current() : null;
+        if (poller == null) {
+            try {
+                return CompletableFuture.completedFuture(read(position, dst));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        UringOperation.Future op = new UringOperation.Future((sqe, ud) -> sqe.read(ud, fd, dst, position));
+        poller.handOff(op);
+        long size = dst.byteSize();
+        return op.future.thenApply(res -> {
+            try {
+                return (int) check(res, "read", position, size);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * Reads asynchronously and delivers {@code Completion(tag, result, null)} into {@code ring}: the raw result,
+     * the byte count or {@code -errno}. Outside a worker of a ring group the read is made at once and delivered.
+     * {@code dst} must stay alive until the completion arrives.
+     */
+    public void readAsync(long position, MemorySegment dst, CompletionRing<? super Completion<Integer>> ring,
+            long tag) throws IOException {
+        checkArgs(position, dst, "dst");
+        UringServerPoller poller = channel == null ? UringServerPoller.current() : null;
+        if (poller == null) {
+            long res = channel != null ? fallbackIo(() -> channel.read(dst.asByteBuffer(), position))
+                    : blockingCall(() -> LinuxCalls.pread(fd, dst, dst.byteSize(), position));
+            ring.offer(new Completion<>(tag, (int) res, null));
+            return;
+        }
+        poller.handOff(new UringOperation.Ringed((sqe, ud) -> sqe.read(ud, fd, dst, position), ring, tag));
     }
 
     private interface IoCall {

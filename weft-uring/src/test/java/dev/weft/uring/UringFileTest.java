@@ -194,4 +194,49 @@ class UringFileTest {
                 () -> UringFile.open(Path.of("/var/tmp/definitely-missing/x"), UringFile.Mode.READ, false));
         assertTrue(missing.getMessage().contains("cannot open"), missing.getMessage());
     }
+
+    @Test
+    void asynchronousReadsCompleteFuturesAndDeliverIntoOneCompletionRing() throws Exception {
+        int blocks = 64;
+        byte[] data = new byte[blocks * BLOCK];
+        for (int b = 0; b < blocks; b++) {
+            java.util.Arrays.fill(data, b * BLOCK, (b + 1) * BLOCK, (byte) b);
+        }
+        Files.write(file, data);
+        dev.weft.ring.CompletionRing<dev.weft.ring.Completion<Integer>> ring = new dev.weft.ring.CompletionRing<>(16);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(2).build();
+             UringFile f = UringFile.open(file, UringFile.Mode.READ, false);
+             Arena arena = Arena.ofShared()) {
+            MemorySegment buffers = arena.allocate((long) blocks * BLOCK, BLOCK);
+            group.threadBuilder().start(() -> {
+                try {
+                    // a future: the worker goes on while its server reads
+                    MemorySegment first = buffers.asSlice(0, BLOCK);
+                    java.util.concurrent.CompletableFuture<Integer> fut = f.readAsync(0, first);
+                    assertEquals(BLOCK, fut.get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    assertEquals(0, first.get(JAVA_BYTE, 100));
+                    // 64 reads into one ring, tagged by block; more than its 16 slots: the overflow keeps them
+                    for (int b = 0; b < blocks; b++) {
+                        f.readAsync((long) b * BLOCK, buffers.asSlice((long) b * BLOCK, BLOCK), ring, b);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }).join(10_000);
+            assertEquals(List.of(), failures);
+            java.util.BitSet seen = new java.util.BitSet();
+            for (int i = 0; i < blocks; i++) {
+                dev.weft.ring.Completion<Integer> c = ring.take(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertNotNull(c, "completion " + i + " arrived");
+                assertNull(c.failure());
+                assertEquals(BLOCK, c.value());
+                int b = (int) c.tag();
+                assertFalse(seen.get(b), "each tag once");
+                seen.set(b);
+                assertEquals((byte) b, buffers.get(JAVA_BYTE, (long) b * BLOCK + 7), "block " + b + " read");
+            }
+            assertEquals(blocks, seen.cardinality());
+        }
+    }
 }
