@@ -58,6 +58,12 @@ public final class UringFile implements AutoCloseable {
     private final FileChannel channel;    // non-null in fallback mode
     private final boolean direct;
     private volatile boolean closed;
+    /**
+     * The descriptor's users: 1 for the file itself plus one per operation between its check and its completion.
+     * The descriptor is closed when the count drops to 0, so an operation never reaches the kernel with a number
+     * that close() freed and an open() elsewhere reused.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger(1);
 
     private UringFile(Path path, int fd, FileChannel channel, boolean direct) {
         this.path = path;
@@ -195,14 +201,37 @@ public final class UringFile implements AutoCloseable {
     }
 
     /** On a worker of a ring group: hand the operation to its server and park; otherwise make the call. */
-    private static long viaRingOrCall(UringOperation.Preparer preparer, SysCall call) throws IOException {
-        UringServerPoller poller = UringServerPoller.current();
-        if (poller == null) {
-            return blockingCall(call);
+    private long viaRingOrCall(UringOperation.Preparer preparer, SysCall call) throws IOException {
+        acquire();
+        try {
+            UringServerPoller poller = UringServerPoller.current();
+            if (poller == null) {
+                return blockingCall(call);
+            }
+            UringOperation.Parking op = new UringOperation.Parking(preparer);
+            poller.handOff(op);
+            return op.await();
+        } finally {
+            release();
         }
-        UringOperation.Parking op = new UringOperation.Parking(preparer);
-        poller.handOff(op);
-        return op.await();
+    }
+
+    private void acquire() throws IOException {
+        for (;;) {
+            int u = users.get();
+            if (u == 0) {
+                throw new IOException(path + " is closed");
+            }
+            if (users.compareAndSet(u, u + 1)) {
+                return;
+            }
+        }
+    }
+
+    private void release() {
+        if (users.decrementAndGet() == 0) {
+            LinuxCalls.close(fd);
+        }
     }
 
     /**
@@ -221,7 +250,8 @@ public final class UringFile implements AutoCloseable {
             }
         }
         UringOperation.Future op = new UringOperation.Future((sqe, ud) -> sqe.read(ud, fd, dst, position));
-        poller.handOff(op);
+        acquire();
+        poller.handOff(op.after(this::release));
         long size = dst.byteSize();
         return op.future.thenApply(res -> {
             try {
@@ -247,7 +277,9 @@ public final class UringFile implements AutoCloseable {
             ring.offer(new Completion<>(tag, (int) res, null));
             return;
         }
-        poller.handOff(new UringOperation.Ringed((sqe, ud) -> sqe.read(ud, fd, dst, position), ring, tag));
+        acquire();
+        poller.handOff(new UringOperation.Ringed((sqe, ud) -> sqe.read(ud, fd, dst, position), ring, tag)
+                .after(this::release));
     }
 
     private interface IoCall {
@@ -299,8 +331,8 @@ public final class UringFile implements AutoCloseable {
     }
 
     /**
-     * Closes the file. Operations in flight on it finish first in the kernel, which holds its own reference to the
-     * file; their workers still get their results.
+     * Closes the file. Operations already handed to a server finish and their workers get their results; the
+     * descriptor is closed after the last of them. Later calls fail with "closed".
      */
     @Override
     public void close() throws IOException {
@@ -311,7 +343,7 @@ public final class UringFile implements AutoCloseable {
         if (channel != null) {
             channel.close();
         } else {
-            LinuxCalls.close(fd);
+            release(); // the file's own reference: the descriptor closes when the last operation is done
         }
     }
 }

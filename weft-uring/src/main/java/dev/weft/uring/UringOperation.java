@@ -22,9 +22,33 @@ abstract class UringOperation {
     }
 
     private final Preparer preparer;
+    /** Run by the server after {@link #complete} or {@link #fail}, e.g. to drop the file's reference. */
+    private Runnable after;
 
     UringOperation(Preparer preparer) {
         this.preparer = preparer;
+    }
+
+    /** Sets what runs after the outcome (before handing the operation to a server). */
+    final UringOperation after(Runnable r) {
+        this.after = r;
+        return this;
+    }
+
+    /** Server thread: the outcome, then {@link #after}. */
+    final void finish(int res) {
+        complete(res);
+        if (after != null) {
+            after.run();
+        }
+    }
+
+    /** Server thread: the failure, then {@link #after}. */
+    final void abandon(String why) {
+        fail(why);
+        if (after != null) {
+            after.run();
+        }
     }
 
     final void prepare(Sqe sqe, long userData) {

@@ -86,7 +86,7 @@ public final class UringServerPoller implements ServerPoller {
             int n = ring.forEachCompletion((ud, res, flags) -> {
                 UringOperation done = inFlight.remove(ud);
                 if (done != null) {
-                    done.complete(res);
+                    done.finish(res);
                 }
             });
             completed += n;
@@ -110,10 +110,10 @@ public final class UringServerPoller implements ServerPoller {
     public void close() {
         UringOperation op;
         while ((op = handOff.poll()) != null) {
-            op.fail("the server of " + server.group().name() + " stopped before submitting it");
+            op.abandon("the server of " + server.group().name() + " stopped before submitting it");
         }
         for (UringOperation f : inFlight.values()) {
-            f.fail("the server of " + server.group().name() + " stopped with the operation in flight");
+            f.abandon("the server of " + server.group().name() + " stopped with the operation in flight");
         }
         inFlight.clear();
         ring.close();

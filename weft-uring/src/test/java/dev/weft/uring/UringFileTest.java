@@ -239,4 +239,50 @@ class UringFileTest {
             assertEquals(blocks, seen.cardinality());
         }
     }
+
+    @Test
+    void closingTheFileAndTheGroupWithReadsInFlightLosesNoWorker() throws Exception {
+        Files.write(file, new byte[64 * BLOCK]);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger closedErrors = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(2).build();
+        UringFile f = UringFile.open(file, UringFile.Mode.READ, false);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(32);
+        for (int i = 0; i < 32; i++) {
+            int id = i;
+            threads.add(group.threadBuilder().start(() -> {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment buf = a.allocate(BLOCK, BLOCK);
+                    for (int round = 0; ; round++) {
+                        f.read((long) ((id + round) % 64) * BLOCK, buf);
+                        ok.incrementAndGet();
+                        if (round == 10) {
+                            running.countDown();
+                        }
+                    }
+                } catch (IOException e) {
+                    if (String.valueOf(e.getMessage()).contains("closed")
+                            || String.valueOf(e.getMessage()).contains("errno 9")) { // EBADF after close
+                        closedErrors.incrementAndGet();
+                    } else {
+                        unexpected.add(e);
+                    }
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+            }));
+        }
+        assertTrue(running.await(20, java.util.concurrent.TimeUnit.SECONDS));
+        f.close(); // reads already in the kernel finish; later ones fail with "closed"
+        for (Thread t : threads) {
+            t.join(20_000);
+            assertFalse(t.isAlive(), "every worker ended after the close");
+        }
+        group.close();
+        assertEquals(List.of(), unexpected);
+        assertEquals(32, closedErrors.get(), "each worker saw the close as an IOException");
+        assertTrue(ok.get() >= 32 * 11);
+    }
 }
