@@ -3,6 +3,8 @@ package dev.weft.bench;
 import dev.weft.bench.fuse.FuseBenchmark;
 import dev.weft.bench.fuse.FuseVariant;
 import dev.weft.bench.fuse.FuseWorkload;
+import dev.weft.bench.uring.RandReadVariant;
+import dev.weft.bench.uring.UringRandRead;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -64,6 +66,11 @@ import java.util.regex.Pattern;
  * bindfs, and a work directory on a disk file system ({@code -Dweft.bench.fuse-dir}, default
  * {@code /var/tmp/weft-bench}). The reports are the same; a variant that cannot run is {@code null}, and exit
  * status 1.
+ *
+ * <p>uring-randread is not JMH either: {@link dev.weft.bench.uring.UringRandRead} runs 64 readers of 4 KiB random
+ * O_DIRECT reads in this JVM (weft-uring, FileChannel on virtual and on platform threads) and fio's io_uring engine,
+ * on a 1 GiB file in the same work directory ({@code -Dweft.bench.uring-dir}). The JVM needs weft's flags
+ * ({@link #FORK_JVM_ARGS}), as {@code bin/weft} gives it.
  */
 public final class BenchRunner {
 
@@ -455,6 +462,62 @@ public final class BenchRunner {
         }
     }
 
+    /**
+     * uring-randread: 4 KiB random O_DIRECT reads by 64 readers, through {@link UringRandRead} instead of JMH: the
+     * Java variants run in this JVM over a fixed window after a warm-up, fio-io_uring is fio (its command line is in
+     * the table's header). Higher is better; baseline filechannel-vt. There is no error estimate: one run per
+     * variant.
+     */
+    static final class Uring extends Bench {
+        Uring() {
+            super(UringRandRead.BENCH, UringRandRead.WHAT, UringRandRead.class, TimeUnit.SECONDS, "variant",
+                    RandReadVariant.keys(), RandReadVariant.FILECHANNEL_VT.key(), List.of());
+        }
+
+        static UringRandRead.Timing timing(Profile p) {
+            return p.equals(Profile.QUICK) ? UringRandRead.Timing.QUICK : UringRandRead.Timing.DEFAULT;
+        }
+
+        @Override
+        Report measure(Profile requested, PrintStream progress) {
+            UringRandRead.Settings settings = UringRandRead.settings(timing(requested));
+            progress.println("# weft bench " + name + " (" + requested.name() + " profile): " + what);
+            progress.println("# data file " + settings.dataFile() + " (-D" + UringRandRead.DIR_PROPERTY
+                    + "=WORK)");
+            long start = System.nanoTime();
+            Map<String, UringRandRead.Score> scores = UringRandRead.run(settings, progress);
+            double wall = (System.nanoTime() - start) / 1e9;
+            Map<String, Row> rows = new LinkedHashMap<>();
+            scores.forEach((key, s) -> rows.put(key, s == null ? null
+                    : new Row(key, s.iops(), Double.NaN, Map.of("reads", Long.toString(s.reads())))));
+            return new Report(this, rows, requested, wall);
+        }
+
+        @Override
+        String unitLabel() {
+            return "IOPS";
+        }
+
+        @Override
+        boolean lowerIsBetter() {
+            return false;
+        }
+
+        @Override
+        String title(Profile p) {
+            return what + "\n  " + UringRandRead.commandLine(timing(p)) + "\n  (FILE: WORK/"
+                    + UringRandRead.DATA_FILE + "; WORK: " + UringRandRead.DEFAULT_WORK_DIR + " or -D"
+                    + UringRandRead.DIR_PROPERTY + ")";
+        }
+
+        @Override
+        String describe(Profile p) {
+            UringRandRead.Timing t = timing(p);
+            return String.format(Locale.ROOT, "%s profile: one run per variant, %d readers, %d s warm-up + %d s"
+                    + " measured", p.name(), UringRandRead.READERS, t.warmupSeconds(), t.measuredSeconds());
+        }
+    }
+
     private static final List<Bench> BENCHES = List.of(
             new Bench("pingpong", "park/unpark round trip between two threads (ns per round trip);"
                     + " continuation = one bare Continuation run+yield",
@@ -477,7 +540,8 @@ public final class BenchRunner {
             new Fuse(FuseWorkload.RANDREAD),
             new Fuse(FuseWorkload.SEQREAD),
             new Fuse(FuseWorkload.RANDWRITE),
-            new Fuse(FuseWorkload.META));
+            new Fuse(FuseWorkload.META),
+            new Uring());
 
     private BenchRunner() {
     }

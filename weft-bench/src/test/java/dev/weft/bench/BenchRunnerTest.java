@@ -20,8 +20,8 @@ class BenchRunnerTest {
     @Test
     void namesInRunOrder() {
         assertEquals(List.of("pingpong", "yield-many", "chained-spawn", "spawn-many", "skynet", "idle-wake", "ring",
-                "threadlet-null", "threadlet-mixed", "fuse-randread", "fuse-seqread", "fuse-randwrite", "fuse-meta"),
-                BenchRunner.names());
+                "threadlet-null", "threadlet-mixed", "fuse-randread", "fuse-seqread", "fuse-randwrite", "fuse-meta",
+                "uring-randread"), BenchRunner.names());
     }
 
     @Test
@@ -63,7 +63,7 @@ class BenchRunnerTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("unknown benchmark 'nope'"), message);
         assertTrue(message.contains("pingpong, yield-many, chained-spawn, spawn-many, skynet, idle-wake, ring, threadlet-null,"
-                + " threadlet-mixed, fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, all"),
+                + " threadlet-mixed, fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, uring-randread, all"),
                 message);
 
         assertEquals(2, BenchRunner.run(new String[] {"pingpong", "--bogus"}, print(out), print(err)));

@@ -27,7 +27,8 @@ class FuseBenchRunnerTest {
             assertInstanceOf(BenchRunner.Fuse.class, b);
         }
         assertTrue(BenchRunner.parse(new String[] {"all"}).names().contains("fuse-meta"));
-        assertTrue(BenchRunner.usage().contains("fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, or all"));
+        assertTrue(BenchRunner.usage().contains(
+                "fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, uring-randread, or all"));
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class Main {
                   bench NAME [--quick] [--json]   run a benchmark against its peers (JMH; fio for fuse-*)
                                                   (NAME: pingpong, yield-many, chained-spawn, spawn-many, skynet,
                                                   idle-wake, threadlet-null, threadlet-mixed, ring,
-                                                  fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, all)
+                                                  fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta,
+                                                  uring-randread, all)
                   help                            this text""");
     }
 }
