@@ -82,7 +82,9 @@ public final class UringServerPoller implements ServerPoller {
             submitted += prepared;
             any = true;
         }
-        if (ring.completionsReady() > 0) {
+        // with DEFER_TASKRUN the kernel posts CQEs only when the owner enters the ring: forEachCompletion does
+        // that when the ring says completion work waits (IORING_SQ_TASKRUN), so look whenever operations are out
+        if (!inFlight.isEmpty()) {
             int n = ring.forEachCompletion((ud, res, flags) -> {
                 UringOperation done = inFlight.remove(ud);
                 if (done != null) {
