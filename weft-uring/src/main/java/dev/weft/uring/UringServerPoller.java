@@ -27,11 +27,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class UringServerPoller implements ServerPoller {
     /** SQ entries per server ring. */
     public static final int RING_ENTRIES = 256;
+    /** Registered file slots per ring for the files syslets open: at most this many chains run at once. */
+    public static final int CHAIN_SLOTS = 64;
+
+    private record ChainStep(UringChain chain, int index) {
+    }
 
     private final Server server;
     private final IoUring ring;
     private final ConcurrentLinkedQueue<UringOperation> handOff = new ConcurrentLinkedQueue<>();
-    private final Map<Long, UringOperation> inFlight = new HashMap<>();
+    /** Values: an {@link UringOperation}, or a {@link ChainStep} of a syslet. Server thread only. */
+    private final Map<Long, Object> inFlight = new HashMap<>();
+    /** Registered file slots free for syslets (a stack), and syslets waiting for one. Server thread only. */
+    private final int[] freeSlots = new int[CHAIN_SLOTS];
+    private int freeSlotCount;
+    private final java.util.ArrayDeque<UringChain> waitingChains = new java.util.ArrayDeque<>();
     private long nextUserData = 1;
     private volatile long submitted;
     private volatile long completed;
@@ -42,6 +52,10 @@ public final class UringServerPoller implements ServerPoller {
         this.server = server;
         IoUringAvailability.ensureAvailable();
         this.ring = IoUring.open(RING_ENTRIES);
+        ring.registerFileSlots(CHAIN_SLOTS);
+        for (int i = CHAIN_SLOTS - 1; i >= 0; i--) {
+            freeSlots[freeSlotCount++] = i;
+        }
     }
 
     /** A group builder whose servers each own a ring. */
@@ -69,13 +83,23 @@ public final class UringServerPoller implements ServerPoller {
         UringOperation op;
         int prepared = 0;
         while ((op = handOff.poll()) != null) {
-            if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
-                ring.submit();
+            try {
+                if (op instanceof UringChain chain) {
+                    prepared += startChain(chain);
+                    continue;
+                }
+                if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
+                    ring.submit();
+                }
+                long ud = nextUserData;
+                op.prepare(ring.sqe(), ud); // preparers reject bad arguments before taking a slot
+                nextUserData++;
+                inFlight.put(ud, op);
+                prepared++;
+            } catch (RuntimeException e) {
+                // a bad operation fails its worker, never the server
+                op.abandon("the operation could not be prepared: " + e);
             }
-            long ud = nextUserData++;
-            inFlight.put(ud, op);
-            op.prepare(ring.sqe(), ud);
-            prepared++;
         }
         if (prepared > 0) {
             ring.submit();
@@ -86,15 +110,49 @@ public final class UringServerPoller implements ServerPoller {
         // that when the ring says completion work waits (IORING_SQ_TASKRUN), so look whenever operations are out
         if (!inFlight.isEmpty()) {
             int n = ring.forEachCompletion((ud, res, flags) -> {
-                UringOperation done = inFlight.remove(ud);
-                if (done != null) {
-                    done.finish(res);
+                Object done = inFlight.remove(ud);
+                if (done instanceof UringOperation o) {
+                    o.finish(res);
+                } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
+                    // a file the chain left open (no close step, or a cancelled one) stays in the slot until the
+                    // next openat into it replaces it
+                    freeSlots[freeSlotCount++] = step.chain().slot();
+                    step.chain().finish(0);
+                    UringChain next = waitingChains.poll();
+                    if (next != null) {
+                        startChain(next);
+                        ring.submit();
+                    }
                 }
             });
             completed += n;
             any |= n > 0;
         }
         return any;
+    }
+
+    /** Prepares a syslet's linked SQEs into a free slot, or queues it until one frees; returns SQEs prepared. */
+    private int startChain(UringChain chain) {
+        if (freeSlotCount == 0) {
+            waitingChains.add(chain);
+            return 0;
+        }
+        if (chain.size() > ring.sqEntries() - 2) {
+            chain.abandon("a syslet of " + chain.size() + " steps does not fit a ring of " + ring.sqEntries()
+                    + " entries");
+            return 0;
+        }
+        if (ring.pendingSubmissions() + chain.size() > ring.sqEntries() - 2) {
+            ring.submit();
+        }
+        int slot = freeSlots[--freeSlotCount];
+        long base = nextUserData;
+        nextUserData += chain.size();
+        for (int i = 0; i < chain.size(); i++) {
+            inFlight.put(base + i, new ChainStep(chain, i));
+        }
+        chain.prepareAll(ring, base, slot);
+        return chain.size();
     }
 
     @Override
@@ -114,9 +172,17 @@ public final class UringServerPoller implements ServerPoller {
         while ((op = handOff.poll()) != null) {
             op.abandon("the server of " + server.group().name() + " stopped before submitting it");
         }
-        for (UringOperation f : inFlight.values()) {
-            f.abandon("the server of " + server.group().name() + " stopped with the operation in flight");
+        java.util.Set<Object> failed = new java.util.HashSet<>();
+        for (Object f : inFlight.values()) {
+            UringOperation o = f instanceof ChainStep c ? c.chain() : (UringOperation) f;
+            if (failed.add(o)) {
+                o.abandon("the server of " + server.group().name() + " stopped with the operation in flight");
+            }
         }
+        for (UringChain c : waitingChains) {
+            c.abandon("the server of " + server.group().name() + " stopped before the syslet ran");
+        }
+        waitingChains.clear();
         inFlight.clear();
         ring.close();
     }

@@ -1,0 +1,87 @@
+package dev.weft.uring;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A syslet's linked SQEs as one operation of a server ring: prepared together (each but the last with
+ * {@code IOSQE_IO_LINK}), one user_data per step, completed when every step's CQE has come. Runs on the server
+ * thread except {@link #await}; {@code remaining} and {@code results} are the server's, published to the worker by
+ * the volatile {@code done}.
+ */
+final class UringChain extends UringOperation {
+    private final List<Syslet.Step> steps;
+    private final int[] results;
+    private final Thread waiter = Thread.currentThread();
+    private int remaining;
+    private int slot = -1;
+    private String failure;
+    private volatile boolean done;
+
+    UringChain(List<Syslet.Step> steps) {
+        super((sqe, ud) -> {
+            throw new IllegalStateException("a chain is prepared step by step");
+        });
+        this.steps = steps;
+        this.results = new int[steps.size()];
+        this.remaining = steps.size();
+    }
+
+    int size() {
+        return steps.size();
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    /** Server thread: prepares every step into {@code ring}, with user_data {@code firstUserData + i}. */
+    void prepareAll(IoUring ring, long firstUserData, int slot) {
+        this.slot = slot;
+        for (int i = 0; i < steps.size(); i++) {
+            Sqe sqe = ring.sqe();
+            steps.get(i).prepare(sqe, firstUserData + i, slot);
+            if (i < steps.size() - 1) {
+                sqe.link();
+            }
+        }
+    }
+
+    /** Server thread: step {@code index} completed; true when it was the last. */
+    boolean stepDone(int index, int res) {
+        results[index] = res;
+        return --remaining == 0;
+    }
+
+    int[] results() {
+        return results;
+    }
+
+    @Override
+    void complete(int res) {
+        done = true;
+        LockSupport.unpark(waiter);
+    }
+
+    @Override
+    void fail(String why) {
+        failure = why;
+        done = true;
+        LockSupport.unpark(waiter);
+    }
+
+    void await() throws IOException {
+        boolean interrupted = false;
+        while (!done) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.weft.uring;
+
+import dev.weft.sched.ConcurrencyGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Syslets on a ring group: open → read → close run by the kernel as one linked chain with each step's result; a
+ * failing middle step cancels the rest; more concurrent chains than the ring has file slots wait their turn.
+ */
+class SysletTest {
+    private static final int ECANCELED = 125, EBADF = 9;
+    private Path dir;
+    private ConcurrencyGroup group;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        RingTestSupport.requireIoUring();
+        dir = Files.createTempDirectory(Path.of("/var/tmp"), "weft-syslet");
+        group = UringServerPoller.groupBuilder().servers(2).build();
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (group != null) {
+            group.close();
+        }
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    private Syslet.Result onWorker(java.util.concurrent.Callable<Syslet.Result> body) throws Exception {
+        AtomicReference<Object> out = new AtomicReference<>();
+        group.threadBuilder().start(() -> {
+            try {
+                out.set(body.call());
+            } catch (Throwable t) {
+                out.set(t);
+            }
+        }).join(20_000);
+        if (out.get() instanceof Throwable t) {
+            throw new AssertionError(t);
+        }
+        return (Syslet.Result) out.get();
+    }
+
+    @Test
+    void openReadCloseRunAsOneChainWithEachStepsResult() throws Exception {
+        Path file = dir.resolve("data");
+        Files.writeString(file, "hello from a syslet");
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(19);
+            Syslet.Result r = onWorker(() -> Syslet.open(file, Syslet.O_RDONLY).read(buf, 0).close().run());
+            assertEquals(-1, r.failedStep(), r.toString());
+            assertArrayEquals(new int[]{0, 19, 0}, r.results());
+            assertEquals("hello from a syslet", new String(buf.toArray(JAVA_BYTE)));
+        }
+    }
+
+    @Test
+    void aFailingMiddleStepCancelsTheRest() throws Exception {
+        Path file = dir.resolve("readonly");
+        Files.writeString(file, "x");
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(8);
+            Syslet.Result r = onWorker(() -> Syslet.open(file, Syslet.O_RDONLY).write(buf, 0).fsync().close().run());
+            assertEquals(1, r.failedStep(), r.toString());
+            assertEquals(0, r.result(0), "the open succeeded");
+            assertEquals(-EBADF, r.result(1), "writing a read-only file fails");
+            assertEquals(-ECANCELED, r.result(2));
+            assertEquals(-ECANCELED, r.result(3));
+            // an open that fails cancels everything after it
+            Syslet.Result missing = onWorker(() -> Syslet.open(dir.resolve("absent"), Syslet.O_RDONLY)
+                    .read(buf, 0).close().run());
+            assertEquals(0, missing.failedStep());
+            assertEquals(-2, missing.result(0), "ENOENT");
+            assertEquals(-ECANCELED, missing.result(1));
+        }
+    }
+
+    @Test
+    void moreConcurrentChainsThanFileSlotsAllComplete() throws Exception {
+        int chains = UringServerPoller.CHAIN_SLOTS * 3;
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < chains; i++) {
+            int id = i;
+            threads.add(group.threadBuilder().start(() -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    Path f = dir.resolve("f" + id);
+                    MemorySegment data = arena.allocateFrom("chain " + id);
+                    Syslet.Result w = Syslet.open(f, Syslet.O_RDWR | Syslet.O_CREAT).write(data, 0).fsync().close()
+                            .run();
+                    assertEquals(-1, w.failedStep(), w.toString());
+                    MemorySegment back = arena.allocate(data.byteSize());
+                    Syslet.Result r = Syslet.open(f, Syslet.O_RDONLY).read(back, 0).close().run();
+                    assertEquals(-1, r.failedStep(), r.toString());
+                    assertEquals(-1, back.mismatch(data));
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+            assertFalse(t.isAlive());
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void runOutsideARingGroupIsRefusedWithTheFix() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Syslet.open(dir.resolve("x"), Syslet.O_RDONLY).close().run());
+        assertTrue(e.getMessage().contains("UringServerPoller.groupBuilder()"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Syslet.open(dir.resolve("x"), Syslet.O_RDONLY).read(MemorySegment.ofArray(new byte[4]), 0));
+    }
+}
