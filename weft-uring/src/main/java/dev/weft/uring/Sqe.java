@@ -77,13 +77,7 @@ public final class Sqe {
 
     /** {@code IORING_OP_READ} of {@code length} bytes at {@code fileOffset} into the start of {@code buffer}. */
     public Sqe read(long userData, int fd, MemorySegment buffer, int length, long fileOffset) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        checkBuffer(buffer, length, "buffer");
-        checkFileOffset(fileOffset);
-        fill(IoUringOpcode.IORING_OP_READ, userData, fd, fileOffset, buffer.address(), length, 0);
-        return this;
+        return transfer(IoUringOpcode.IORING_OP_READ, userData, fd, buffer, length, fileOffset);
     }
 
     /** {@code IORING_OP_WRITE} of all of {@code buffer} at {@code fileOffset}. */
@@ -93,13 +87,7 @@ public final class Sqe {
 
     /** {@code IORING_OP_WRITE} of the first {@code length} bytes of {@code buffer} at {@code fileOffset}. */
     public Sqe write(long userData, int fd, MemorySegment buffer, int length, long fileOffset) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        checkBuffer(buffer, length, "buffer");
-        checkFileOffset(fileOffset);
-        fill(IoUringOpcode.IORING_OP_WRITE, userData, fd, fileOffset, buffer.address(), length, 0);
-        return this;
+        return transfer(IoUringOpcode.IORING_OP_WRITE, userData, fd, buffer, length, fileOffset);
     }
 
     /**
@@ -108,24 +96,12 @@ public final class Sqe {
      * {@link IoUringLayout#setIovec}).
      */
     public Sqe readv(long userData, int fd, MemorySegment iovecs, int iovecCount, long fileOffset) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        checkIovecs(iovecs, iovecCount);
-        checkFileOffset(fileOffset);
-        fill(IoUringOpcode.IORING_OP_READV, userData, fd, fileOffset, iovecs.address(), iovecCount, 0);
-        return this;
+        return vectored(IoUringOpcode.IORING_OP_READV, userData, fd, iovecs, iovecCount, fileOffset);
     }
 
     /** {@code IORING_OP_WRITEV}: writes the {@code iovecCount} buffers of {@code iovecs} at {@code fileOffset}. */
     public Sqe writev(long userData, int fd, MemorySegment iovecs, int iovecCount, long fileOffset) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        checkIovecs(iovecs, iovecCount);
-        checkFileOffset(fileOffset);
-        fill(IoUringOpcode.IORING_OP_WRITEV, userData, fd, fileOffset, iovecs.address(), iovecCount, 0);
-        return this;
+        return vectored(IoUringOpcode.IORING_OP_WRITEV, userData, fd, iovecs, iovecCount, fileOffset);
     }
 
     /**
@@ -133,30 +109,12 @@ public final class Sqe {
      * {@code bufferIndex} ({@link IoUring#registerBuffers}); the kernel skips pinning the pages.
      */
     public Sqe readFixed(long userData, int fd, MemorySegment buffer, long fileOffset, int bufferIndex) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        int length = wholeLength(buffer, "buffer");
-        checkBuffer(buffer, length, "buffer");
-        checkFileOffset(fileOffset);
-        checkRegisteredBuffer(buffer, bufferIndex);
-        long sqe = fill(IoUringOpcode.IORING_OP_READ_FIXED, userData, fd, fileOffset, buffer.address(), length, 0);
-        SQE_BUF_INDEX.set(sqes, sqe, (short) bufferIndex);
-        return this;
+        return fixedTransfer(IoUringOpcode.IORING_OP_READ_FIXED, userData, fd, buffer, fileOffset, bufferIndex);
     }
 
     /** {@code IORING_OP_WRITE_FIXED}: a write of {@code buffer}, inside registered buffer {@code bufferIndex}. */
     public Sqe writeFixed(long userData, int fd, MemorySegment buffer, long fileOffset, int bufferIndex) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        int length = wholeLength(buffer, "buffer");
-        checkBuffer(buffer, length, "buffer");
-        checkFileOffset(fileOffset);
-        checkRegisteredBuffer(buffer, bufferIndex);
-        long sqe = fill(IoUringOpcode.IORING_OP_WRITE_FIXED, userData, fd, fileOffset, buffer.address(), length, 0);
-        SQE_BUF_INDEX.set(sqes, sqe, (short) bufferIndex);
-        return this;
+        return fixedTransfer(IoUringOpcode.IORING_OP_WRITE_FIXED, userData, fd, buffer, fileOffset, bufferIndex);
     }
 
     /** {@code IORING_OP_FSYNC}: {@code fsync(fd)}. */
@@ -334,6 +292,43 @@ public final class Sqe {
     // ---------------------------------------------------------------------------------------------------------
 
     /** Takes a free SQE and fills the fields every preparer sets (io_uring_prep_rw); returns its base offset. */
+    /** READ or WRITE of {@code length} bytes of {@code buffer}: the checks both share, then the SQE. */
+    private Sqe transfer(int opcode, long userData, int fd, MemorySegment buffer, int length, long fileOffset) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        checkFd(fd, "fd");
+        checkBuffer(buffer, length, "buffer");
+        checkFileOffset(fileOffset);
+        fill(opcode, userData, fd, fileOffset, buffer.address(), length, 0);
+        return this;
+    }
+
+    /** READV or WRITEV of {@code iovecCount} iovecs. */
+    private Sqe vectored(int opcode, long userData, int fd, MemorySegment iovecs, int iovecCount, long fileOffset) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        checkFd(fd, "fd");
+        checkIovecs(iovecs, iovecCount);
+        checkFileOffset(fileOffset);
+        fill(opcode, userData, fd, fileOffset, iovecs.address(), iovecCount, 0);
+        return this;
+    }
+
+    /** READ_FIXED or WRITE_FIXED of all of {@code buffer}, inside registered buffer {@code bufferIndex}. */
+    private Sqe fixedTransfer(int opcode, long userData, int fd, MemorySegment buffer, long fileOffset,
+            int bufferIndex) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        checkFd(fd, "fd");
+        int length = wholeLength(buffer, "buffer");
+        checkBuffer(buffer, length, "buffer");
+        checkFileOffset(fileOffset);
+        checkRegisteredBuffer(buffer, bufferIndex);
+        long sqe = fill(opcode, userData, fd, fileOffset, buffer.address(), length, 0);
+        SQE_BUF_INDEX.set(sqes, sqe, (short) bufferIndex);
+        return this;
+    }
+
     private long fill(int opcode, long userData, int fd, long off, long addr, int len, int opFlags) {
         // One slot stays free for the wake-up read (see IoUring, "Wake-up").
         if (sq.free() <= 1) {
