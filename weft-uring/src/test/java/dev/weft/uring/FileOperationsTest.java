@@ -5,14 +5,10 @@ import dev.weft.uring.kernel.IoUringLayout;
 import dev.weft.uring.kernel.LinuxCalls;
 import dev.weft.uring.kernel.LinuxErrno;
 import dev.weft.uring.kernel.StatxLayout;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,30 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** File operations against the real kernel, each checked through java.nio or through the ring's own results. */
-class FileOperationsTest {
+class FileOperationsTest extends RingTestBase {
 
     @TempDir
     Path dir;
-
-    private IoUring ring;
-    private Arena arena;
-
-    @BeforeAll
-    static void kernel() {
-        RingTestSupport.requireIoUring();
-    }
-
-    @BeforeEach
-    void open() {
-        ring = IoUring.open(16);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void close() {
-        ring.close();
-        arena.close();
-    }
 
     @Test
     void nopComesBackWithItsUserData() {

@@ -3,14 +3,10 @@ package dev.weft.uring;
 import dev.weft.uring.RingTestSupport.Cqe;
 import dev.weft.uring.kernel.LinuxCalls;
 import dev.weft.uring.kernel.LinuxErrno;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,30 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Linked chains (IOSQE_IO_LINK) run by the kernel from one submit: openat → read → close, with the file opened into
  * a registered slot so that the later steps can name it before it exists; and a chain whose middle step fails.
  */
-class LinkedChainTest {
+class LinkedChainTest extends RingTestBase {
 
     @TempDir
     Path dir;
-
-    private IoUring ring;
-    private Arena arena;
-
-    @BeforeAll
-    static void kernel() {
-        RingTestSupport.requireIoUring();
-    }
-
-    @BeforeEach
-    void open() {
-        ring = IoUring.open(16);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void close() {
-        ring.close();
-        arena.close();
-    }
 
     @Test
     void openatReadCloseRunAsOneChainInOneSubmit() throws IOException {

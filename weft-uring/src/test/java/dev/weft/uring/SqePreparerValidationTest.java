@@ -3,9 +3,6 @@ package dev.weft.uring;
 import dev.weft.uring.kernel.IoUringLayout;
 import dev.weft.uring.kernel.LinuxCalls;
 import dev.weft.uring.kernel.StatxLayout;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -21,26 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Malformed input to the preparers: each is refused with a message that names the argument, and the queue is left
  * as it was (nothing half-written reaches the kernel).
  */
-class SqePreparerValidationTest {
+class SqePreparerValidationTest extends RingTestBase {
 
-    private IoUring ring;
-    private Arena arena;
-
-    @BeforeAll
-    static void kernel() {
-        RingTestSupport.requireIoUring();
-    }
-
-    @BeforeEach
-    void open() {
-        ring = IoUring.open(4);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void close() {
-        ring.close();
-        arena.close();
+    @Override
+    protected int ringEntries() {
+        return 4;
     }
 
     /** {@code call} throws {@code type} with a message containing every fragment, and queues nothing. */
