@@ -84,8 +84,7 @@ public final class FuseDevice implements AutoCloseable {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("mount point " + dir + " is not a directory");
         }
-        boolean root = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        if (mounter == Mounter.FUSERMOUNT || (mounter == Mounter.AUTO && !root)) {
+        if (mounter == Mounter.FUSERMOUNT || (mounter == Mounter.AUTO && !isRoot())) {
             StringBuilder o = new StringBuilder(options.readOnly() ? "ro" : "rw")
                     .append(",nosuid,nodev,fsname=").append(options.fsname()).append(",subtype=weft");
             if (options.allowOther()) {
@@ -151,8 +150,7 @@ public final class FuseDevice implements AutoCloseable {
      * @return the request's length, or a negative errno (see the class comment)
      */
     public long read(MemorySegment callState, MemorySegment buf) {
-        long n = LibC.read(callState, fd, buf, buf.byteSize());
-        return n < 0 ? -LibC.errno(callState) : n;
+        return channel.read(callState, buf);
     }
 
     /**
@@ -162,13 +160,12 @@ public final class FuseDevice implements AutoCloseable {
      * dropped, which is not an error)
      */
     public long write(MemorySegment callState, MemorySegment buf, long length) {
-        long n = LibC.write(callState, fd, buf, length);
-        return n < 0 ? -LibC.errno(callState) : n;
+        return channel.write(callState, buf, length);
     }
 
     /** A call-state segment for {@link #read} and {@link #write}, allocated in {@code arena}. */
     public static MemorySegment newCallState(java.lang.foreign.Arena arena) {
-        return LibC.newCallState(arena);
+        return FuseChannel.newCallState(arena);
     }
 
     /** Detaches the mount (lazily: busy files keep it until closed); the server's reads then return -ENODEV. */
