@@ -104,8 +104,13 @@ public final class FuseReplyEncoder {
          * @return false, writing nothing, when the record does not fit the remaining size
          */
         public boolean addDirent(long ino, long off, int type, byte[] name) {
+            return addDirent(ino, off, type, MemorySegment.ofArray(name));
+        }
+
+        /** {@link #addDirent(long, long, int, byte[])} with the name as a segment (e.g. a getdents64 record). */
+        public boolean addDirent(long ino, long off, int type, MemorySegment name) {
             checkName(name);
-            long recordSize = direntAlign(DIRENT_NAME_OFFSET + name.length);
+            long recordSize = direntAlign(DIRENT_NAME_OFFSET + name.byteSize());
             if (recordSize > limit - pos) {
                 return false;
             }
@@ -121,12 +126,17 @@ public final class FuseReplyEncoder {
          * @return false, writing nothing, when the record does not fit the remaining size
          */
         public boolean addDirentPlus(MemorySegment entryOut, long off, int type, byte[] name) {
+            return addDirentPlus(entryOut, off, type, MemorySegment.ofArray(name));
+        }
+
+        /** {@link #addDirentPlus(MemorySegment, long, int, byte[])} with the name as a segment. */
+        public boolean addDirentPlus(MemorySegment entryOut, long off, int type, MemorySegment name) {
             checkName(name);
             if (entryOut.byteSize() != FUSE_ENTRY_OUT.byteSize()) {
                 throw new IllegalArgumentException("entryOut is " + entryOut.byteSize()
                         + " bytes; a fuse_entry_out is " + FUSE_ENTRY_OUT.byteSize());
             }
-            long recordSize = direntAlign(DIRENTPLUS_NAME_OFFSET + name.length);
+            long recordSize = direntAlign(DIRENTPLUS_NAME_OFFSET + name.byteSize());
             if (recordSize > limit - pos) {
                 return false;
             }
@@ -138,21 +148,21 @@ public final class FuseReplyEncoder {
             return true;
         }
 
-        private static void writeDirent(MemorySegment record, long ino, long off, int type, byte[] name) {
+        private static void writeDirent(MemorySegment record, long ino, long off, int type, MemorySegment name) {
             DIRENT_INO.set(record, ino);
             DIRENT_OFF.set(record, off);
-            DIRENT_NAMELEN.set(record, name.length);
+            DIRENT_NAMELEN.set(record, (int) name.byteSize());
             DIRENT_TYPE.set(record, type);
-            MemorySegment.copy(name, 0, record, JAVA_BYTE, DIRENT_NAME_OFFSET, name.length);
-            record.asSlice(DIRENT_NAME_OFFSET + name.length).fill((byte) 0);
+            MemorySegment.copy(name, 0, record, DIRENT_NAME_OFFSET, name.byteSize());
+            record.asSlice(DIRENT_NAME_OFFSET + name.byteSize()).fill((byte) 0);
         }
 
-        private static void checkName(byte[] name) {
-            if (name.length == 0) {
+        private static void checkName(MemorySegment name) {
+            if (name.byteSize() == 0) {
                 throw new IllegalArgumentException("a directory entry needs a non-empty name");
             }
-            for (byte b : name) {
-                if (b == 0) {
+            for (long i = 0; i < name.byteSize(); i++) {
+                if (name.get(JAVA_BYTE, i) == 0) {
                     throw new IllegalArgumentException("directory entry name contains a NUL byte");
                 }
             }

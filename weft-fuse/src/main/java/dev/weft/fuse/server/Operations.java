@@ -12,6 +12,7 @@ import dev.weft.fuse.FuseOpen;
 import dev.weft.fuse.FuseSetAttr;
 import dev.weft.fuse.FuseStatfs;
 import dev.weft.fuse.proto.FuseKernelLayout;
+import dev.weft.fuse.proto.FuseOpcode;
 import dev.weft.fuse.proto.FuseReplyEncoder;
 import dev.weft.fuse.proto.FuseRequest;
 import dev.weft.fuse.proto.LinuxErrno;
@@ -193,7 +194,7 @@ final class Operations {
             case OPEN, OPENDIR -> {
                 FuseOpen open = new FuseOpen();
                 int flags = (int) OPEN_FLAGS.get(in);
-                if (req.opcode() == dev.weft.fuse.proto.FuseOpcode.OPEN) {
+                if (req.opcode() == FuseOpcode.OPEN) {
                     fs.open(ctx, node, flags, open);
                 } else {
                     fs.opendir(ctx, node, flags, open);
@@ -224,7 +225,7 @@ final class Operations {
             }
             case RELEASE, RELEASEDIR -> {
                 long fh = (long) RELEASE_FH.get(in);
-                if (req.opcode() == dev.weft.fuse.proto.FuseOpcode.RELEASE) {
+                if (req.opcode() == FuseOpcode.RELEASE) {
                     fs.release(ctx, node, fh, (int) RELEASE_FLAGS.get(in));
                 } else {
                     fs.releasedir(ctx, node, fh);
@@ -249,7 +250,7 @@ final class Operations {
                 boolean query = size == 0;
                 MemorySegment dst = query ? MemorySegment.NULL.reinterpret(0)
                         : out.asSlice(OUT, Math.min(size, out.byteSize() - OUT));
-                int n = req.opcode() == dev.weft.fuse.proto.FuseOpcode.GETXATTR
+                int n = req.opcode() == FuseOpcode.GETXATTR
                         ? fs.getxattr(ctx, node, name(req, 0), dst)
                         : fs.listxattr(ctx, node, dst);
                 if (query) {
@@ -273,7 +274,7 @@ final class Operations {
             case READDIR -> {
                 FuseReplyEncoder.DirentWriter w = FuseReplyEncoder.direntWriter(out,
                         Integer.toUnsignedLong((int) READ_SIZE.get(in)));
-                FuseDirFiller filler = (name, ino, type, next) -> w.addDirent(ino, next, type, name.toArray(JAVA_BYTE));
+                FuseDirFiller filler = (name, ino, type, next) -> w.addDirent(ino, next, type, name);
                 fs.readdir(ctx, node, (long) READ_FH.get(in), (long) READ_OFFSET.get(in), filler);
                 yield w.finish(unique);
             }
@@ -290,7 +291,7 @@ final class Operations {
                     }
                     scratch.fill((byte) 0);
                     lookup.fill(e);
-                    return w.addDirentPlus(scratch, next, type, name.toArray(JAVA_BYTE));
+                    return w.addDirentPlus(scratch, next, type, name);
                 };
                 fs.readdirplus(ctx, node, (long) READ_FH.get(in), (long) READ_OFFSET.get(in), filler);
                 yield w.finish(unique);
