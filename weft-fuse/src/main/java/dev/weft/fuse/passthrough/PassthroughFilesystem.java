@@ -610,34 +610,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     @Override
     public void readdir(FuseContext ctx, long nodeid, long fh, long offset, FuseDirFiller filler)
             throws FuseException {
-        DirHandle h = dir(fh);
-        h.lock.lock();
-        try {
-            h.seek(offset);
-            boolean added = false;
-            while (true) {
-                DirentParser r;
-                try {
-                    r = h.next();
-                } catch (FuseException e) {
-                    if (added) {
-                        return; // reply what fits; the error recurs on the next READDIR
-                    }
-                    throw e;
-                }
-                if (r == null) {
-                    return;
-                }
-                if (!filler.add(r.name(), r.ino(), r.type(), r.nextOffset())) {
-                    h.unread();
-                    return;
-                }
-                h.consumed();
-                added = true;
-            }
-        } finally {
-            h.lock.unlock();
-        }
+        list(fh, offset, r -> filler.add(r.name(), r.ino(), r.type(), r.nextOffset()));
     }
 
     /**
@@ -648,6 +621,33 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     @Override
     public void readdirplus(FuseContext ctx, long nodeid, long fh, long offset, FuseDirPlusFiller filler)
             throws FuseException {
+        list(fh, offset, r -> {
+            FuseDirPlusFiller.Lookup lookup;
+            if (r.isDotOrDotDot()) {
+                long ino = r.ino();
+                int mode = FileMode.modeOfDirentType(r.type());
+                lookup = e -> e.nodeid(0).attr().ino(ino).mode(mode);
+            } else {
+                FuseName name = new FuseName(r.nameWithNul());
+                lookup = e -> lookup(ctx, nodeid, name, e);
+            }
+            return filler.add(r.name(), r.type(), r.nextOffset(), lookup);
+        });
+    }
+
+    /** Adds one listed entry to a reply: false when the reply is full. */
+    @FunctionalInterface
+    private interface EntryAdder {
+        boolean add(DirentParser entry) throws FuseException;
+    }
+
+    /**
+     * The listing loop READDIR and READDIRPLUS share, under the open directory's lock: from {@code offset}, add
+     * entries until the reply is full or the directory ends. An entry that does not fit is read again next time. A
+     * failure after some entries were added ends the reply with what fits (it recurs on the next call); before any,
+     * it is the reply. An entry whose lookup finds it gone (ENOENT) or a mount point (EOPNOTSUPP) is skipped.
+     */
+    private void list(long fh, long offset, EntryAdder adder) throws FuseException {
         DirHandle h = dir(fh);
         h.lock.lock();
         try {
@@ -666,18 +666,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 if (r == null) {
                     return;
                 }
-                FuseDirPlusFiller.Lookup lookup;
-                if (r.isDotOrDotDot()) {
-                    long ino = r.ino();
-                    int mode = FileMode.modeOfDirentType(r.type());
-                    lookup = e -> e.nodeid(0).attr().ino(ino).mode(mode);
-                } else {
-                    FuseName name = new FuseName(r.nameWithNul());
-                    lookup = e -> lookup(ctx, nodeid, name, e);
-                }
                 boolean fit;
                 try {
-                    fit = filler.add(r.name(), r.type(), r.nextOffset(), lookup);
+                    fit = adder.add(r);
                 } catch (FuseException e) {
                     if (e.errno() == Errno.ENOENT || e.errno() == Errno.EOPNOTSUPP) {
                         h.consumed(); // gone since getdents64 listed it, or a mount point
