@@ -52,10 +52,10 @@ public final class FuseServer implements AutoCloseable {
      * Spins of a LIFO follower before it parks. A hand-over found within the spin costs no futex wake-up (about
      * 25 µs on these VMs); see the README's fuse tables for how it was chosen.
      */
-    static final int DEFAULT_SPIN_BUDGET = Integer.getInteger("weft.fuse.spin-budget", 2_000);
+    static final int DEFAULT_SPIN_BUDGET = 2_000;
 
     /** See {@link Builder#readSpin}. */
-    static final Duration DEFAULT_READ_SPIN = Duration.ofNanos(Long.getLong("weft.fuse.read-spin-ns", 0));
+    static final Duration DEFAULT_READ_SPIN = Duration.ZERO;
 
     private final FuseDevice device;
     private final FuseFilesystem fs;
