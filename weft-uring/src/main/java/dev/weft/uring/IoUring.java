@@ -605,6 +605,31 @@ public final class IoUring implements AutoCloseable {
         registerFiles(empty);
     }
 
+    /**
+     * Replaces slots {@code offset ..} of the registered file table with {@code fds} (IORING_REGISTER_FILES_UPDATE,
+     * 5.5): -1 empties a slot. The table keeps its own reference to each file, so a file stays open in the kernel
+     * until its slot is emptied, even after its descriptor is closed.
+     */
+    public void updateFiles(int offset, int... fds) {
+        checkOwnerOpen();
+        if (offset < 0 || fds.length == 0 || (long) offset + fds.length > registeredFiles) {
+            throw new IllegalArgumentException("slots " + offset + ".." + (offset + fds.length - 1) + " are outside"
+                    + " the registered file table of " + registeredFiles + " slots");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment array = a.allocateFrom(JAVA_INT, fds);
+            MemorySegment update = a.allocate(16, 8); // struct io_uring_files_update
+            update.set(JAVA_INT, 0, offset);
+            update.set(JAVA_LONG, 8, array.address());
+            int r = LinuxCalls.ioUringRegister(ringFd, IoUringConstants.IORING_REGISTER_FILES_UPDATE, update,
+                    fds.length);
+            if (r < 0) {
+                throw registerFailed(r, "IORING_REGISTER_FILES_UPDATE of " + fds.length + " slots at " + offset,
+                        r == -LinuxErrno.EBADF ? "one of the fds is not open" : "check the fds");
+            }
+        }
+    }
+
     /** Drops the file table (IORING_UNREGISTER_FILES). */
     public void unregisterFiles() {
         checkOwnerOpen();
@@ -678,6 +703,20 @@ public final class IoUring implements AutoCloseable {
     /** How many buffers are registered (0 when none). */
     public int registeredBuffers() {
         return registeredBuffers.length / 2;
+    }
+
+    /**
+     * The index of the registered buffer that holds all of [address, address + length), or -1: what lets a plain
+     * read or write become READ_FIXED or WRITE_FIXED. A linear scan; a ring has a handful of buffers.
+     */
+    public int registeredBufferIndex(long address, long length) {
+        long[] r = registeredBuffers;
+        for (int i = 0; i < r.length; i += 2) {
+            if (address >= r[i] && address + length <= r[i + 1]) {
+                return i / 2;
+            }
+        }
+        return -1;
     }
 
     /** True when [address, address + length) lies inside registered buffer {@code index}. */

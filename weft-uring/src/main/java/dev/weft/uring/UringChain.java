@@ -20,7 +20,7 @@ final class UringChain extends UringOperation {
     private volatile boolean done;
 
     UringChain(List<Syslet.Step> steps) {
-        super((sqe, ud) -> {
+        super((poller, sqe, ud) -> {
             throw new IllegalStateException("a chain is prepared step by step");
         });
         this.steps = steps;

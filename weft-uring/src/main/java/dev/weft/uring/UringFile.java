@@ -4,17 +4,27 @@ import dev.weft.ring.Completion;
 import dev.weft.ring.CompletionRing;
 import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.uring.kernel.LinuxCalls;
+import dev.weft.uring.kernel.LinuxErrno;
+import dev.weft.uring.kernel.StatxLayout;
+import com.sun.nio.file.ExtendedOpenOption;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,40 +45,81 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
+ * <h2>Calls</h2>
+ * Positional {@link #read(long, MemorySegment) read} and {@link #write(long, MemorySegment) write}, their vectored
+ * forms ({@code preadv}/{@code pwritev} with up to 1024 buffers), {@link #sync}, {@link #fallocate} and
+ * {@link #stat} ({@code statx}) all park a worker and go through its server's ring; {@link #readAsync} and
+ * {@link #writeAsync} let the worker go on and complete a future or deliver into a {@link CompletionRing}.
+ *
+ * <h2>Registered files and buffers</h2>
+ * {@link Option#REGISTERED} gives the file a slot in each server ring's file table ({@code IOSQE_FIXED_FILE}); a
+ * group made with {@link UringServerPoller#groupBuilder(UringOptions)} and {@link UringOptions#registeredBuffers}
+ * turns every read or write whose buffer lies inside one of those buffers into READ_FIXED or WRITE_FIXED. Neither
+ * changes what the calls do, only what the kernel does per operation.
+ *
  * <h2>Other callers and the fallback</h2>
  * A caller that is not a worker of such a group (a platform thread, another virtual thread) makes the system call
- * itself ({@code pread}/{@code pwrite}), inside {@link ConcurrencyGroup#blocking} when it is a worker of a group
- * without rings, so a spare server stands in. When io_uring is unavailable here ({@link IoUringAvailability}), the
- * file is a {@link FileChannel} used the same way, and weft says so once on standard error, with the cause.
+ * itself ({@code pread}, {@code preadv}, {@code fallocate}, ...), inside {@link ConcurrencyGroup#blocking} when it is
+ * a worker of a group without rings, so a spare server stands in. When io_uring is unavailable here
+ * ({@link IoUringAvailability}), the file is a {@link FileChannel} used the same way (plus a second descriptor for
+ * {@code fallocate} and {@code statx}, which FileChannel lacks), and weft says so once on standard error, with the
+ * cause.
  *
  * <h2>Buffers</h2>
  * {@code MemorySegment} arguments must be native memory (the kernel reads or writes them while the worker is
  * parked); heap buffers go through the {@link ByteBuffer} forms, which copy through a native bounce buffer. With
- * {@code O_DIRECT} the buffer, the position and the length must be aligned to the device's logical block size
+ * {@code O_DIRECT} the buffer, the position and the length must be aligned as {@link Stat#directIoAlignment()} says
  * (usually 512 or 4096): otherwise the call fails with an IOException that says so.
  */
 public final class UringFile implements AutoCloseable {
     /** How the file is opened. */
     public enum Mode { READ, READ_WRITE, CREATE_READ_WRITE }
 
+    /** How the file is opened, beyond its {@link Mode}. */
+    public enum Option {
+        /** {@code O_DIRECT}: bypass the page cache (aligned buffers, positions and lengths only). */
+        DIRECT,
+        /**
+         * Each server ring that runs an operation on the file registers it in its file table once (a slot of
+         * {@link UringOptions#fileSlots}); later SQEs name it by slot ({@code IOSQE_FIXED_FILE}), which spares the
+         * kernel a descriptor lookup and a reference count per operation. Worth it for a file many operations use.
+         */
+        REGISTERED
+    }
+
+    /** {@code fallocate} mode 0: allocate the range, growing the file if it ends past the end. */
+    public static final int FALLOC_ALLOCATE = 0;
+    /** {@code FALLOC_FL_KEEP_SIZE}: allocate without changing the file size. */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    /** {@code FALLOC_FL_PUNCH_HOLE}: deallocate the range (with {@link #FALLOC_FL_KEEP_SIZE}, as the kernel asks). */
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** {@code FALLOC_FL_ZERO_RANGE}: make the range read as zeros. */
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
+
+    /**
+     * What {@link #stat()} reports, from {@code statx}.
+     *
+     * @param size             the file size in bytes
+     * @param allocatedBytes   bytes allocated on the device ({@code stx_blocks × 512})
+     * @param blockSize        the preferred I/O size
+     * @param modified         the last modification time
+     * @param directIoAlignment the alignment O_DIRECT needs for buffers, positions and lengths on this file, or 0
+     *                          when the file system does not say ({@code STATX_DIOALIGN}, 6.1)
+     */
+    public record Stat(long size, long allocatedBytes, int blockSize, Instant modified, int directIoAlignment) {
+    }
+
     private static final AtomicBoolean FALLBACK_REPORTED = new AtomicBoolean();
+    private static final int UIO_MAXIOV = Sqe.UIO_MAXIOV;
 
     private final Path path;
-    private final int fd;                 // -1 in fallback mode
-    private final FileChannel channel;    // non-null in fallback mode
+    private final FileIo io;
     private final boolean direct;
     private volatile boolean closed;
-    /**
-     * The descriptor's users: 1 for the file itself plus one per operation between its check and its completion.
-     * The descriptor is closed when the count drops to 0, so an operation never reaches the kernel with a number
-     * that close() freed and an open() elsewhere reused.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger(1);
 
-    private UringFile(Path path, int fd, FileChannel channel, boolean direct) {
+    private UringFile(Path path, FileIo io, boolean direct) {
         this.path = path;
-        this.fd = fd;
-        this.channel = channel;
+        this.io = io;
         this.direct = direct;
     }
 
@@ -78,9 +129,21 @@ public final class UringFile implements AutoCloseable {
      * @param direct {@code O_DIRECT}: bypass the page cache (aligned buffers, positions and lengths only)
      */
     public static UringFile open(Path path, Mode mode, boolean direct) throws IOException {
+        return direct ? open(path, mode, Option.DIRECT) : open(path, mode);
+    }
+
+    /** Opens {@code path} with {@code options}. */
+    public static UringFile open(Path path, Mode mode, Option... options) throws IOException {
+        Set<Option> opts = options.length == 0 ? EnumSet.noneOf(Option.class) : EnumSet.copyOf(Arrays.asList(options));
+        boolean direct = opts.contains(Option.DIRECT);
         if (!IoUringAvailability.isAvailable()) {
             return openFallback(path, mode, direct, IoUringAvailability.unavailabilityCause().orElse("unknown"));
         }
+        int fd = openDescriptor(path, mode, direct);
+        return new UringFile(path, new RingFile(path.toString(), fd, opts.contains(Option.REGISTERED)), direct);
+    }
+
+    private static int openDescriptor(Path path, Mode mode, boolean direct) throws IOException {
         int flags = LinuxCalls.O_CLOEXEC | switch (mode) {
             case READ -> LinuxCalls.O_RDONLY;
             case READ_WRITE -> LinuxCalls.O_RDWR;
@@ -91,10 +154,11 @@ public final class UringFile implements AutoCloseable {
             fd = LinuxCalls.open(a.allocateFrom(path.toString()), flags, 0644);
         }
         if (fd < 0) {
-            throw new IOException("cannot open " + path + ": errno " + -fd
-                    + (direct && fd == -22 ? " (this file system does not support O_DIRECT, e.g. tmpfs)" : ""));
+            throw new IOException("cannot open " + path + ": " + LinuxErrno.name(fd)
+                    + (direct && fd == -LinuxErrno.EINVAL
+                    ? " (this file system does not support O_DIRECT, e.g. tmpfs)" : ""));
         }
-        return new UringFile(path, fd, null, direct);
+        return fd;
     }
 
     /** A file on {@link FileChannel}, as when io_uring is unavailable; {@code cause} is reported once. */
@@ -103,24 +167,31 @@ public final class UringFile implements AutoCloseable {
             System.err.println("weft-uring: io_uring is unavailable (" + cause + "); UringFile falls back to"
                     + " FileChannel with managed blocking");
         }
-        Set<StandardOpenOption> o = EnumSet.of(StandardOpenOption.READ);
+        List<OpenOption> o = new ArrayList<>(List.of(StandardOpenOption.READ));
         if (mode != Mode.READ) {
             o.add(StandardOpenOption.WRITE);
         }
         if (mode == Mode.CREATE_READ_WRITE) {
             o.add(StandardOpenOption.CREATE);
         }
-        FileChannel ch = direct
-                ? FileChannel.open(path, java.util.stream.Stream.concat(o.stream(),
-                java.util.stream.Stream.of(com.sun.nio.file.ExtendedOpenOption.DIRECT))
-                .toArray(java.nio.file.OpenOption[]::new))
-                : FileChannel.open(path, o.toArray(new java.nio.file.OpenOption[0]));
-        return new UringFile(path, -1, ch, direct);
+        if (direct) {
+            o.add(ExtendedOpenOption.DIRECT);
+        }
+        FileChannel ch = FileChannel.open(path, o.toArray(OpenOption[]::new));
+        int fd;
+        try {
+            // FileChannel has no fallocate and no statx: a descriptor of the same file for those two
+            fd = openDescriptor(path, mode == Mode.CREATE_READ_WRITE ? Mode.READ_WRITE : mode, false);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        return new UringFile(path, new ChannelFile(ch, fd), direct);
     }
 
     /** Whether this file goes through io_uring (false: the FileChannel fallback). */
     public boolean usesIoUring() {
-        return channel == null;
+        return io.usesIoUring();
     }
 
     /**
@@ -130,23 +201,28 @@ public final class UringFile implements AutoCloseable {
      */
     public int read(long position, MemorySegment dst) throws IOException {
         checkArgs(position, dst, "dst");
-        if (channel != null) {
-            return fallbackIo(() -> channel.read(dst.asByteBuffer(), position));
-        }
-        long res = viaRingOrCall((sqe, ud) -> sqe.read(ud, fd, dst, position),
-                () -> LinuxCalls.pread(fd, dst, dst.byteSize(), position));
-        return (int) check(res, "read", position, dst.byteSize());
+        return (int) check(io.read(position, dst), "read", position, dst.byteSize());
     }
 
     /** Writes {@code src} (native memory) at {@code position}; returns the byte count written. */
     public int write(long position, MemorySegment src) throws IOException {
         checkArgs(position, src, "src");
-        if (channel != null) {
-            return fallbackIo(() -> channel.write(src.asByteBuffer(), position));
-        }
-        long res = viaRingOrCall((sqe, ud) -> sqe.write(ud, fd, src, position),
-                () -> LinuxCalls.pwrite(fd, src, src.byteSize(), position));
-        return (int) check(res, "write", position, src.byteSize());
+        return (int) check(io.write(position, src), "write", position, src.byteSize());
+    }
+
+    /**
+     * Reads at {@code position} into {@code dsts} in order, in one operation ({@code preadv}): the byte count,
+     * less than their total at end of file. At most 1024 buffers ({@code UIO_MAXIOV}).
+     */
+    public long read(long position, MemorySegment... dsts) throws IOException {
+        long total = checkVector(position, dsts, "dsts");
+        return check(io.readv(position, dsts), "readv", position, total);
+    }
+
+    /** Writes {@code srcs} in order at {@code position}, in one operation ({@code pwritev}): the byte count. */
+    public long write(long position, MemorySegment... srcs) throws IOException {
+        long total = checkVector(position, srcs, "srcs");
+        return check(io.writev(position, srcs), "writev", position, total);
     }
 
     /** {@link #read(long, MemorySegment)} into any ByteBuffer (heap buffers through a native bounce buffer). */
@@ -183,55 +259,48 @@ public final class UringFile implements AutoCloseable {
     /** {@code fsync} ({@code dataOnly}: {@code fdatasync}). */
     public void sync(boolean dataOnly) throws IOException {
         ensureOpen();
-        if (channel != null) {
-            fallbackIo(() -> {
-                channel.force(!dataOnly);
-                return 0;
-            });
-            return;
-        }
-        long res = viaRingOrCall((sqe, ud) -> {
-            if (dataOnly) {
-                sqe.fdatasync(ud, fd);
-            } else {
-                sqe.fsync(ud, fd);
-            }
-        }, () -> LinuxCalls.fsync(fd, dataOnly));
-        check(res, dataOnly ? "fdatasync" : "fsync", 0, 0);
+        check(io.sync(dataOnly), dataOnly ? "fdatasync" : "fsync", 0, 0);
     }
 
-    /** On a worker of a ring group: hand the operation to its server and park; otherwise make the call. */
-    private long viaRingOrCall(UringOperation.Preparer preparer, SysCall call) throws IOException {
-        acquire();
-        try {
-            UringServerPoller poller = UringServerPoller.current();
-            if (poller == null) {
-                return blockingCall(call);
-            }
-            UringOperation.Parking op = new UringOperation.Parking(preparer);
-            poller.handOff(op);
-            return op.await();
-        } finally {
-            release();
+    /**
+     * {@code fallocate(mode, position, length)}: {@link #FALLOC_ALLOCATE}, or {@link #FALLOC_FL_KEEP_SIZE},
+     * {@link #FALLOC_FL_PUNCH_HOLE} and {@link #FALLOC_FL_ZERO_RANGE} combined as {@code fallocate(2)} allows
+     * (EOPNOTSUPP where the file system does not).
+     */
+    public void fallocate(int mode, long position, long length) throws IOException {
+        ensureOpen();
+        if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0) {
+            throw new IllegalArgumentException("mode 0x" + Integer.toHexString(mode) + " has bits other than"
+                    + " FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE and FALLOC_FL_ZERO_RANGE");
+        }
+        if (position < 0 || length <= 0) {
+            throw new IllegalArgumentException("position " + position + " and length " + length + ": the position"
+                    + " must be >= 0 and the length > 0");
+        }
+        long res = io.fallocate(mode, position, length);
+        if (res < 0) {
+            throw new IOException("fallocate(mode 0x" + Integer.toHexString(mode) + ") of " + length + " bytes at "
+                    + position + " in " + path + " failed: " + LinuxErrno.name((int) res)
+                    + (res == -LinuxErrno.EOPNOTSUPP ? " (the file system does not support this mode)" : ""));
         }
     }
 
-    private void acquire() throws IOException {
-        for (;;) {
-            int u = users.get();
-            if (u == 0) {
-                throw new IOException(path + " is closed");
-            }
-            if (users.compareAndSet(u, u + 1)) {
-                return;
-            }
+    /** The file's size, allocation, preferred I/O size, modification time and O_DIRECT alignment ({@code statx}). */
+    public Stat stat() throws IOException {
+        ensureOpen();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(StatxLayout.STATX);
+            check(io.statx(StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_DIOALIGN, buf), "statx", 0, 0);
+            boolean dio = (StatxLayout.mask(buf) & StatxLayout.STATX_DIOALIGN) != 0;
+            return new Stat(StatxLayout.size(buf), StatxLayout.blocks(buf) * 512, StatxLayout.blockSize(buf),
+                    Instant.ofEpochSecond(StatxLayout.mtimeSeconds(buf), StatxLayout.mtimeNanos(buf)),
+                    dio ? Math.max(StatxLayout.dioMemAlign(buf), StatxLayout.dioOffsetAlign(buf)) : 0);
         }
     }
 
-    private void release() {
-        if (users.decrementAndGet() == 0) {
-            LinuxCalls.close(fd);
-        }
+    /** The file's size in bytes ({@code statx}). */
+    public long size() throws IOException {
+        return stat().size();
     }
 
     /**
@@ -240,24 +309,31 @@ public final class UringFile implements AutoCloseable {
      * future is then already complete). {@code dst} must stay alive until the future completes.
      */
     public CompletableFuture<Integer> readAsync(long position, MemorySegment dst) throws IOException {
-        checkArgs(position, dst, "dst");
-        UringServerPoller poller = channel == null ? UringServerPoller.current() : null;
-        if (poller == null) {
+        return async(false, position, dst);
+    }
+
+    /** {@link #readAsync(long, MemorySegment)}'s twin: writes {@code src} at {@code position}. */
+    public CompletableFuture<Integer> writeAsync(long position, MemorySegment src) throws IOException {
+        return async(true, position, src);
+    }
+
+    private CompletableFuture<Integer> async(boolean write, long position, MemorySegment buf) throws IOException {
+        checkArgs(position, buf, write ? "src" : "dst");
+        String what = write ? "write" : "read";
+        UringOperation.Future op = io.submitAsync(write, position, buf, UringOperation.Future::new);
+        if (op == null) {
             try {
-                return CompletableFuture.completedFuture(read(position, dst));
+                return CompletableFuture.completedFuture(write ? write(position, buf) : read(position, buf));
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        UringOperation.Future op = new UringOperation.Future((sqe, ud) -> sqe.read(ud, fd, dst, position));
-        acquire();
-        poller.handOff(op.after(this::release));
-        long size = dst.byteSize();
+        long size = buf.byteSize();
         return op.future.thenApply(res -> {
             try {
-                return (int) check(res, "read", position, size);
+                return (int) check(res, what, position, size);
             } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         });
     }
@@ -269,33 +345,23 @@ public final class UringFile implements AutoCloseable {
      */
     public void readAsync(long position, MemorySegment dst, CompletionRing<? super Completion<Integer>> ring,
             long tag) throws IOException {
-        checkArgs(position, dst, "dst");
-        UringServerPoller poller = channel == null ? UringServerPoller.current() : null;
-        if (poller == null) {
-            long res = channel != null ? fallbackIo(() -> channel.read(dst.asByteBuffer(), position))
-                    : blockingCall(() -> LinuxCalls.pread(fd, dst, dst.byteSize(), position));
+        async(false, position, dst, ring, tag);
+    }
+
+    /** {@link #readAsync(long, MemorySegment, CompletionRing, long)}'s twin: writes {@code src} at {@code position}. */
+    public void writeAsync(long position, MemorySegment src, CompletionRing<? super Completion<Integer>> ring,
+            long tag) throws IOException {
+        async(true, position, src, ring, tag);
+    }
+
+    private void async(boolean write, long position, MemorySegment buf,
+            CompletionRing<? super Completion<Integer>> ring, long tag) throws IOException {
+        checkArgs(position, buf, write ? "src" : "dst");
+        Objects.requireNonNull(ring, "ring");
+        if (io.submitAsync(write, position, buf, p -> new UringOperation.Ringed(p, ring, tag)) == null) {
+            long res = write ? io.write(position, buf) : io.read(position, buf);
             ring.offer(new Completion<>(tag, (int) res, null));
-            return;
         }
-        acquire();
-        poller.handOff(new UringOperation.Ringed((sqe, ud) -> sqe.read(ud, fd, dst, position), ring, tag)
-                .after(this::release));
-    }
-
-    private interface IoCall {
-        int run() throws IOException;
-    }
-
-    private interface SysCall {
-        long run();
-    }
-
-    private static int fallbackIo(IoCall call) throws IOException {
-        return ConcurrencyGroup.currentServer() != null ? ConcurrencyGroup.blocking(call::run) : call.run();
-    }
-
-    private static long blockingCall(SysCall call) {
-        return ConcurrencyGroup.currentServer() != null ? ConcurrencyGroup.blocking(call::run) : call.run();
     }
 
     private long check(long res, String what, long position, long length) throws IOException {
@@ -303,10 +369,11 @@ public final class UringFile implements AutoCloseable {
             return res;
         }
         int errno = (int) -res;
-        throw new IOException(what + " of " + length + " bytes at " + position + " in " + path + " failed: errno "
-                + errno + (errno == 22 && direct
+        throw new IOException(what + " of " + length + " bytes at " + position + " in " + path + " failed: "
+                + LinuxErrno.name((int) res) + (errno == LinuxErrno.EINVAL && direct
                 ? " (EINVAL with O_DIRECT: the buffer address, the position and the length must be multiples of"
-                + " the device's logical block size, usually 512 or 4096)" : ""));
+                + " the device's logical block size, usually 512 or 4096; stat().directIoAlignment() says which)"
+                : ""));
     }
 
     private void checkArgs(long position, MemorySegment buf, String name) throws IOException {
@@ -314,6 +381,7 @@ public final class UringFile implements AutoCloseable {
         if (position < 0) {
             throw new IllegalArgumentException("position must be >= 0, got " + position);
         }
+        Objects.requireNonNull(buf, name);
         if (!buf.isNative()) {
             throw new IllegalArgumentException(name + " must be native memory (Arena.allocate), not a heap segment:"
                     + " the kernel fills it while the worker is parked; use the ByteBuffer form for heap buffers");
@@ -322,6 +390,24 @@ public final class UringFile implements AutoCloseable {
             throw new IllegalArgumentException(name + " of " + buf.byteSize() + " bytes is larger than one I/O"
                     + " (2 GiB - 1)");
         }
+    }
+
+    /** Checks each buffer and the count; returns their total size. */
+    private long checkVector(long position, MemorySegment[] bufs, String name) throws IOException {
+        Objects.requireNonNull(bufs, name);
+        if (bufs.length == 0 || bufs.length > UIO_MAXIOV) {
+            throw new IllegalArgumentException(name + " has " + bufs.length + " buffers: pass 1 to " + UIO_MAXIOV
+                    + " (UIO_MAXIOV)");
+        }
+        long total = 0;
+        for (int i = 0; i < bufs.length; i++) {
+            checkArgs(position, bufs[i], name + "[" + i + "]");
+            total += bufs[i].byteSize();
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " hold " + total + " bytes, more than one I/O (2 GiB - 1)");
+        }
+        return total;
     }
 
     private void ensureOpen() throws IOException {
@@ -335,15 +421,11 @@ public final class UringFile implements AutoCloseable {
      * descriptor is closed after the last of them. Later calls fail with "closed".
      */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
-        if (channel != null) {
-            channel.close();
-        } else {
-            release(); // the file's own reference: the descriptor closes when the last operation is done
-        }
+        io.close();
     }
 }

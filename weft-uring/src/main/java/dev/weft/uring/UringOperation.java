@@ -15,10 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 abstract class UringOperation {
 
-    /** Fills one SQE with {@code userData}; runs on the server thread. */
+    /**
+     * Fills one SQE with {@code userData}; runs on the server thread of {@code poller}, which it may ask for the
+     * file's registered slot or the buffer's registered index.
+     */
     @FunctionalInterface
     interface Preparer {
-        void prepare(Sqe sqe, long userData);
+        void prepare(UringServerPoller poller, Sqe sqe, long userData);
     }
 
     private final Preparer preparer;
@@ -51,8 +54,8 @@ abstract class UringOperation {
         }
     }
 
-    final void prepare(Sqe sqe, long userData) {
-        preparer.prepare(sqe, userData);
+    final void prepare(UringServerPoller poller, Sqe sqe, long userData) {
+        preparer.prepare(poller, sqe, userData);
     }
 
     /** Server thread: the CQE's result, ≥ 0 or -errno. */

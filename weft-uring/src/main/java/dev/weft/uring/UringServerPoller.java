@@ -4,6 +4,7 @@ import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.sched.Server;
 import dev.weft.sched.ServerPoller;
 
+import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,8 +26,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * its current server each time), single consumer (the server). {@code inFlight} is the server's alone.
  */
 public final class UringServerPoller implements ServerPoller {
-    /** SQ entries per server ring. */
-    public static final int RING_ENTRIES = 256;
     /** Registered file slots per ring for the files syslets open: at most this many chains run at once. */
     public static final int CHAIN_SLOTS = 64;
 
@@ -42,25 +41,69 @@ public final class UringServerPoller implements ServerPoller {
     private final int[] freeSlots = new int[CHAIN_SLOTS];
     private int freeSlotCount;
     private final java.util.ArrayDeque<UringChain> waitingChains = new java.util.ArrayDeque<>();
+    /**
+     * Slots CHAIN_SLOTS.. of the file table hold {@link UringFile.Option#REGISTERED} files, registered on their first
+     * operation here. Server thread only; {@code filesToDrop} is how a closed file asks for its slot back.
+     */
+    private final Map<RingFile, Integer> fileSlots = new java.util.IdentityHashMap<>();
+    private final int[] freeFileSlots;
+    private int freeFileSlotCount;
+    private final ConcurrentLinkedQueue<RingFile> filesToDrop = new ConcurrentLinkedQueue<>();
     private long nextUserData = 1;
     private volatile long submitted;
     private volatile long completed;
     private volatile long waits;
+    private volatile long fixedBufferOps;
+    private volatile long fixedFileOps;
+    private volatile int registeredFileCount;
+
+    /** Made on {@code server}'s own thread by the group (the ring's owner), with {@link UringOptions#DEFAULTS}. */
+    public UringServerPoller(Server server) {
+        this(server, UringOptions.DEFAULTS);
+    }
 
     /** Made on {@code server}'s own thread by the group (the ring's owner). */
-    public UringServerPoller(Server server) {
+    public UringServerPoller(Server server, UringOptions options) {
         this.server = server;
         IoUringAvailability.ensureAvailable();
-        this.ring = IoUring.open(RING_ENTRIES);
-        ring.registerFileSlots(CHAIN_SLOTS);
+        this.ring = IoUring.open(options.ringEntries());
+        try {
+            ring.registerFileSlots(CHAIN_SLOTS + options.fileSlots());
+            if (!options.registeredBuffers().isEmpty()) {
+                ring.registerBuffers(options.registeredBuffers().toArray(MemorySegment[]::new));
+            }
+        } catch (RuntimeException e) {
+            ring.close();
+            throw e;
+        }
         for (int i = CHAIN_SLOTS - 1; i >= 0; i--) {
             freeSlots[freeSlotCount++] = i;
         }
+        freeFileSlots = new int[options.fileSlots()];
+        for (int i = options.fileSlots() - 1; i >= 0; i--) {
+            freeFileSlots[freeFileSlotCount++] = CHAIN_SLOTS + i;
+        }
     }
 
-    /** A group builder whose servers each own a ring. */
+    /** A group builder whose servers each own a ring set up with {@link UringOptions#DEFAULTS}. */
     public static ConcurrencyGroup.Builder groupBuilder() {
-        return ConcurrencyGroup.builder().serverPoller(UringServerPoller::new);
+        return groupBuilder(UringOptions.DEFAULTS);
+    }
+
+    /**
+     * A group builder whose servers each own a ring set up with {@code options}. The options are tried at once on
+     * a ring of the calling thread, so what the kernel refuses (say, registered buffers beyond RLIMIT_MEMLOCK) fails
+     * here, with the cause, and not later on a server thread.
+     */
+    public static ConcurrencyGroup.Builder groupBuilder(UringOptions options) {
+        IoUringAvailability.ensureAvailable();
+        try (IoUring trial = IoUring.open(options.ringEntries())) {
+            trial.registerFileSlots(CHAIN_SLOTS + options.fileSlots());
+            if (!options.registeredBuffers().isEmpty()) {
+                trial.registerBuffers(options.registeredBuffers().toArray(MemorySegment[]::new));
+            }
+        }
+        return ConcurrencyGroup.builder().serverPoller(s -> new UringServerPoller(s, options));
     }
 
     /** The poller of the server the calling worker runs on, or null (not a worker, or its group has no rings). */
@@ -77,9 +120,72 @@ public final class UringServerPoller implements ServerPoller {
         handOff.add(op);
     }
 
+    /**
+     * Server thread, while preparing an operation on {@code file}: the file's slot in this ring's table, registered
+     * now if it has none yet; -1 when every slot is taken (the operation then names the file by descriptor).
+     */
+    int fileSlot(RingFile file) {
+        Integer slot = fileSlots.get(file);
+        if (slot != null) {
+            fixedFileOps++;
+            return slot;
+        }
+        if (freeFileSlotCount == 0) {
+            return -1;
+        }
+        int s = freeFileSlots[--freeFileSlotCount];
+        ring.updateFiles(s, file.descriptor());
+        fileSlots.put(file, s);
+        registeredFileCount = fileSlots.size();
+        file.registeredWith(this);
+        fixedFileOps++;
+        return s;
+    }
+
+    /**
+     * Server thread, while preparing a read or write: the index of the registered buffer that holds all of
+     * {@code buffer}, or -1.
+     */
+    int registeredBufferIndex(MemorySegment buffer) {
+        if (ring.registeredBuffers() == 0) {
+            return -1;
+        }
+        int i = ring.registeredBufferIndex(buffer.address(), buffer.byteSize());
+        if (i >= 0) {
+            fixedBufferOps++;
+        }
+        return i;
+    }
+
+    /** Any thread: {@code file} is closed; empty its slot at the next step (the slot holds the file open). */
+    void dropFile(RingFile file) {
+        filesToDrop.add(file);
+        ring.wakeup();
+    }
+
+    private void dropClosedFiles() {
+        RingFile f;
+        while ((f = filesToDrop.poll()) != null) {
+            Integer slot = fileSlots.remove(f);
+            if (slot != null) {
+                ring.updateFiles(slot, -1);
+                freeFileSlots[freeFileSlotCount++] = slot;
+                registeredFileCount = fileSlots.size();
+            }
+        }
+    }
+
+    /** How many files opened with {@link UringFile.Option#REGISTERED} hold a slot of this ring now. */
+    public int registeredFileCount() {
+        return registeredFileCount;
+    }
+
     @Override
     public boolean poll() {
         boolean any = false;
+        if (!filesToDrop.isEmpty()) {
+            dropClosedFiles();
+        }
         UringOperation op;
         int prepared = 0;
         while ((op = handOff.poll()) != null) {
@@ -92,7 +198,7 @@ public final class UringServerPoller implements ServerPoller {
                     ring.submit();
                 }
                 long ud = nextUserData;
-                op.prepare(ring.sqe(), ud); // preparers reject bad arguments before taking a slot
+                op.prepare(this, ring.sqe(), ud); // preparers reject bad arguments before taking a slot
                 nextUserData++;
                 inFlight.put(ud, op);
                 prepared++;
@@ -187,9 +293,12 @@ public final class UringServerPoller implements ServerPoller {
         ring.close();
     }
 
-    /** SQEs submitted, CQEs reaped, and waits in io_uring_enter, so far (racy snapshot). */
+    /**
+     * SQEs submitted, CQEs reaped, waits in io_uring_enter, operations on registered buffers and operations on
+     * registered files, so far (racy snapshot).
+     */
     public long[] counters() {
-        return new long[]{submitted, completed, waits};
+        return new long[]{submitted, completed, waits, fixedBufferOps, fixedFileOps};
     }
 
     /** The ring's setup, e.g. for logs. */

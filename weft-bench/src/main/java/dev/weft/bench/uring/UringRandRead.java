@@ -6,6 +6,7 @@ import dev.weft.bench.fuse.FioReport;
 import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.uring.IoUringAvailability;
 import dev.weft.uring.UringFile;
+import dev.weft.uring.UringOptions;
 import dev.weft.uring.UringServerPoller;
 
 import java.io.IOException;
@@ -174,7 +175,7 @@ public final class UringRandRead {
         try (ConcurrencyGroup group = UringServerPoller.groupBuilder().name("uring-randread").build();
              UringFile f = UringFile.open(file, UringFile.Mode.READ, true)) {
             progress.println("# " + BENCH + " weft-uring: " + group.serverCount() + " servers, a ring of "
-                    + UringServerPoller.RING_ENTRIES + " entries each");
+                    + UringOptions.DEFAULTS.ringEntries() + " entries each");
             return score(TimedReaders.run(READERS, group.threadBuilder().name("randread-weft-", 0), () -> {
                 Arena arena = Arena.ofConfined();
                 MemorySegment buffer = blocks.newSegment(arena);

@@ -107,6 +107,11 @@ public final class IoUringConstants {
     public static final int IORING_REGISTER_FILES = 2;
     /** {@code IORING_UNREGISTER_FILES = 3}. */
     public static final int IORING_UNREGISTER_FILES = 3;
+    /**
+     * {@code IORING_REGISTER_FILES_UPDATE = 6}: arg is a {@code struct io_uring_files_update { __u32 offset;
+     * __u32 resv; __aligned_u64 fds; }}, nr_args the number of fds; replaces slots from {@code offset} on.
+     */
+    public static final int IORING_REGISTER_FILES_UPDATE = 6;
     /** {@code IORING_REGISTER_PROBE = 8}: arg is a {@code struct io_uring_probe} with {@code nr_args} ops. */
     public static final int IORING_REGISTER_PROBE = 8;
 

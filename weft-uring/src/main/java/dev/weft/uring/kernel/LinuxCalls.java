@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The system calls weft-uring makes, as thin FFM downcalls into the C library (no JNI, no liburing): the three
  * io_uring calls through {@code syscall(2)}, since glibc has no wrappers for them, and {@code mmap},
- * {@code munmap}, {@code close}, {@code eventfd}, {@code write} through their glibc wrappers.
+ * {@code munmap}, {@code close}, {@code eventfd}, {@code write} and the file calls a caller off the rings makes
+ * ({@code pread}, {@code preadv}, {@code fallocate}, {@code statx}, ...) through their glibc wrappers.
  *
  * <h2>Conventions</h2>
  * Every method returns the call's result (≥ 0), or the <em>negative</em> {@code errno} read through
@@ -65,6 +66,8 @@ public final class LinuxCalls {
     public static final int O_CREAT = 0100;
     public static final int O_TRUNC = 01000;
     public static final int O_CLOEXEC = 02000000;
+    /** {@code AT_EMPTY_PATH 0x1000}: with an empty path, statx describes {@code dirfd} itself. */
+    public static final int AT_EMPTY_PATH = 0x1000;
     /** {@code O_DIRECT}: 040000 on x86-64, 0200000 on arm64. */
     public static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
 
@@ -232,6 +235,57 @@ public final class LinuxCalls {
         MemorySegment cs = CALL_STATE_OF_THREAD.get();
         try {
             int r = dataOnly ? (int) FDATASYNC.invokeExact(cs, fd) : (int) FSYNC.invokeExact(cs, fd);
+            return (int) result(r, cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static final MethodHandle PREADV = downcall("preadv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle PWRITEV = downcall("pwritev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FALLOCATE = downcall("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle STATX = downcall("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+
+    /** {@code preadv(fd, iov, iovcnt, offset)}: bytes read, or -errno. Blocks the calling OS thread. */
+    public static long preadv(int fd, MemorySegment iovecs, int count, long offset) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            return result((long) PREADV.invokeExact(cs, fd, iovecs, count, offset), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pwritev(fd, iov, iovcnt, offset)}: bytes written, or -errno. Blocks the calling OS thread. */
+    public static long pwritev(int fd, MemorySegment iovecs, int count, long offset) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            return result((long) PWRITEV.invokeExact(cs, fd, iovecs, count, offset), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code fallocate(fd, mode, offset, len)}: 0 or -errno. */
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            int r = (int) FALLOCATE.invokeExact(cs, fd, mode, offset, length);
+            return (int) result(r, cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code statx(dirfd, path, flags, mask, buf)} (glibc 2.28): 0 or -errno. */
+    public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statx) {
+        MemorySegment cs = CALL_STATE_OF_THREAD.get();
+        try {
+            int r = (int) STATX.invokeExact(cs, dirfd, path, flags, mask, statx);
             return (int) result(r, cs);
         } catch (Throwable t) {
             throw rethrow(t);

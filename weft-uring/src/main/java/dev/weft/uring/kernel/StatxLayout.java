@@ -60,6 +60,14 @@ public final class StatxLayout {
     private static final VarHandle MASK = handle("stx_mask");
     private static final VarHandle MODE = handle("stx_mode");
     private static final VarHandle SIZE = handle("stx_size");
+    private static final VarHandle BLKSIZE = handle("stx_blksize");
+    private static final VarHandle NLINK = handle("stx_nlink");
+    private static final VarHandle INO = handle("stx_ino");
+    private static final VarHandle BLOCKS = handle("stx_blocks");
+    private static final VarHandle MTIME_SEC = MethodHandles.insertCoordinates(STATX.varHandle(
+            groupElement("stx_mtime"), groupElement("tv_sec")), 1, 0L);
+    private static final VarHandle MTIME_NSEC = MethodHandles.insertCoordinates(STATX.varHandle(
+            groupElement("stx_mtime"), groupElement("tv_nsec")), 1, 0L);
     private static final VarHandle DIO_MEM_ALIGN = handle("stx_dio_mem_align");
     private static final VarHandle DIO_OFFSET_ALIGN = handle("stx_dio_offset_align");
 
@@ -67,6 +75,13 @@ public final class StatxLayout {
     /** {@code stx_mode}, type and permission bits, widened from {@code __u16}. */
     public static int mode(MemorySegment statx) { return Short.toUnsignedInt((short) MODE.get(statx)); }
     public static long size(MemorySegment statx) { return (long) SIZE.get(statx); }
+    public static int blockSize(MemorySegment statx) { return (int) BLKSIZE.get(statx); }
+    public static int nlink(MemorySegment statx) { return (int) NLINK.get(statx); }
+    public static long ino(MemorySegment statx) { return (long) INO.get(statx); }
+    /** {@code stx_blocks}: 512-byte blocks allocated. */
+    public static long blocks(MemorySegment statx) { return (long) BLOCKS.get(statx); }
+    public static long mtimeSeconds(MemorySegment statx) { return (long) MTIME_SEC.get(statx); }
+    public static int mtimeNanos(MemorySegment statx) { return (int) MTIME_NSEC.get(statx); }
     /** The buffer alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
     public static int dioMemAlign(MemorySegment statx) { return (int) DIO_MEM_ALIGN.get(statx); }
     /** The file offset and length alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
