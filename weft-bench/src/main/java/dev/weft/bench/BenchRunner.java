@@ -469,9 +469,13 @@ public final class BenchRunner {
      * variant.
      */
     static final class Uring extends Bench {
-        Uring() {
-            super(UringRandRead.BENCH, UringRandRead.WHAT, UringRandRead.class, TimeUnit.SECONDS, "variant",
-                    RandReadVariant.keys(), RandReadVariant.FILECHANNEL_VT.key(), List.of());
+        private final UringRandRead.Device device;
+
+        Uring(UringRandRead.Device device) {
+            super(device.bench(), device == UringRandRead.Device.RAM ? UringRandRead.WHAT_RAM : UringRandRead.WHAT,
+                    UringRandRead.class, TimeUnit.SECONDS, "variant", RandReadVariant.keys(),
+                    RandReadVariant.FILECHANNEL_VT.key(), List.of());
+            this.device = device;
         }
 
         static UringRandRead.Timing timing(Profile p) {
@@ -482,10 +486,11 @@ public final class BenchRunner {
         Report measure(Profile requested, PrintStream progress) {
             UringRandRead.Settings settings = UringRandRead.settings(timing(requested));
             progress.println("# weft bench " + name + " (" + requested.name() + " profile): " + what);
-            progress.println("# data file " + settings.dataFile() + " (-D" + UringRandRead.DIR_PROPERTY
-                    + "=WORK)");
+            progress.println(device == UringRandRead.Device.RAM
+                    ? "# data file on a RAM device made for the run; fio logs in " + settings.logs()
+                    : "# data file " + settings.dataFile() + " (-D" + UringRandRead.DIR_PROPERTY + "=WORK)");
             long start = System.nanoTime();
-            Map<String, UringRandRead.Score> scores = UringRandRead.run(settings, progress);
+            Map<String, UringRandRead.Score> scores = UringRandRead.run(device, settings, progress);
             double wall = (System.nanoTime() - start) / 1e9;
             Map<String, Row> rows = new LinkedHashMap<>();
             scores.forEach((key, s) -> rows.put(key, s == null ? null
@@ -505,9 +510,10 @@ public final class BenchRunner {
 
         @Override
         String title(Profile p) {
-            return what + "\n  " + UringRandRead.commandLine(timing(p)) + "\n  (FILE: WORK/"
-                    + UringRandRead.DATA_FILE + "; WORK: " + UringRandRead.DEFAULT_WORK_DIR + " or -D"
-                    + UringRandRead.DIR_PROPERTY + ")";
+            return what + "\n  " + UringRandRead.commandLine(timing(p)) + (device == UringRandRead.Device.RAM
+                    ? "\n  (FILE: " + UringRandRead.DATA_FILE + " on the RAM device; root only)"
+                    : "\n  (FILE: WORK/" + UringRandRead.DATA_FILE + "; WORK: " + UringRandRead.DEFAULT_WORK_DIR
+                    + " or -D" + UringRandRead.DIR_PROPERTY + ")");
         }
 
         @Override
@@ -541,7 +547,8 @@ public final class BenchRunner {
             new Fuse(FuseWorkload.SEQREAD),
             new Fuse(FuseWorkload.RANDWRITE),
             new Fuse(FuseWorkload.META),
-            new Uring());
+            new Uring(UringRandRead.Device.DISK),
+            new Uring(UringRandRead.Device.RAM));
 
     private BenchRunner() {
     }

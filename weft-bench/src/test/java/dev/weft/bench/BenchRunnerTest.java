@@ -21,7 +21,7 @@ class BenchRunnerTest {
     void namesInRunOrder() {
         assertEquals(List.of("pingpong", "yield-many", "chained-spawn", "spawn-many", "skynet", "idle-wake", "ring",
                 "threadlet-null", "threadlet-mixed", "fuse-randread", "fuse-seqread", "fuse-randwrite", "fuse-meta",
-                "uring-randread"), BenchRunner.names());
+                "uring-randread", "uring-randread-ram"), BenchRunner.names());
     }
 
     @Test
@@ -63,7 +63,7 @@ class BenchRunnerTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("unknown benchmark 'nope'"), message);
         assertTrue(message.contains("pingpong, yield-many, chained-spawn, spawn-many, skynet, idle-wake, ring, threadlet-null,"
-                + " threadlet-mixed, fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, uring-randread, all"),
+                + " threadlet-mixed, fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, uring-randread, uring-randread-ram, all"),
                 message);
 
         assertEquals(2, BenchRunner.run(new String[] {"pingpong", "--bogus"}, print(out), print(err)));

@@ -28,7 +28,8 @@ class UringBenchRunnerTest {
     @Test
     void variantsAreTheKeysWithFileChannelOnVirtualThreadsAsBaseline() throws Exception {
         BenchRunner.Bench b = BenchRunner.resolve(List.of("uring-randread")).getFirst();
-        assertEquals(List.of("weft-uring", "filechannel-vt", "filechannel-platform", "fio-io_uring"), b.keys());
+        assertEquals(List.of("weft-uring", "weft-uring-fixed", "filechannel-vt", "filechannel-platform",
+                "fio-io_uring"), b.keys());
         assertEquals("filechannel-vt", b.baseline);
         assertEquals("IOPS", b.unitLabel());
         assertFalse(b.lowerIsBetter());
@@ -46,16 +47,16 @@ class UringBenchRunnerTest {
         String[] lines = quick.split("\n");
         assertEquals("uring-randread: " + UringRandRead.WHAT + ", higher is better", lines[0]);
         assertEquals("  fio --name=r --filename=FILE --rw=randread --bs=4k --direct=1 --ioengine=io_uring"
-                + " --iodepth=64 --numjobs=1 --time_based --runtime=5 --ramp_time=1 --output-format=json", lines[1]);
+                + " --iodepth=64 --numjobs=1 --time_based --runtime=5 --ramp_time=3 --output-format=json", lines[1]);
         assertTrue(quick.matches("(?s).*weft-uring\\s+30000\\s+-\\s+IOPS\\s+1\\.50x\\s+150000.*"), quick);
         assertTrue(quick.matches("(?s).*filechannel-platform\\s+failed.*"), quick);
         assertTrue(quick.matches("(?s).*fio-io_uring\\s+40000\\s+-\\s+IOPS\\s+2\\.00x.*"), quick);
-        assertTrue(quick.contains("(quick profile: one run per variant, 64 readers, 1 s warm-up + 5 s measured;"
+        assertTrue(quick.contains("(quick profile: one run per variant, 64 readers, 3 s warm-up + 5 s measured;"
                 + " wall time 30.0 s)"), quick);
 
         String full = BenchRunner.table(new BenchRunner.Report(b, rows, BenchRunner.Profile.DEFAULT, 100));
-        assertTrue(full.contains("--runtime=20 --ramp_time=2"), full);
-        assertTrue(full.contains("default profile: one run per variant, 64 readers, 2 s warm-up + 20 s measured"),
+        assertTrue(full.contains("--runtime=20 --ramp_time=5"), full);
+        assertTrue(full.contains("default profile: one run per variant, 64 readers, 5 s warm-up + 20 s measured"),
                 full);
     }
 

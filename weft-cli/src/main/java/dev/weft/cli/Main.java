@@ -64,7 +64,7 @@ public final class Main {
                                                   (NAME: pingpong, yield-many, chained-spawn, spawn-many, skynet,
                                                   idle-wake, threadlet-null, threadlet-mixed, ring,
                                                   fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta,
-                                                  uring-randread, all)
+                                                  uring-randread, uring-randread-ram [root], all)
                   help                            this text""");
     }
 }

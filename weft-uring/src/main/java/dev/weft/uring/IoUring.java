@@ -351,7 +351,11 @@ public final class IoUring implements AutoCloseable {
         armWakeupRead();
         int headBefore = sq.headAcquire();
         while (sq.publishTailRelease() > 0) {
-            int r = LinuxCalls.ioUringEnter(ringFd, sq.pending(), 0, 0);
+            // completion work the kernel flags (deferred task work, CQ overflow) runs in the same enter, so the
+            // next forEachCompletion finds its CQEs without entering the kernel again
+            int getEvents = (sq.flagsAcquire() & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) != 0
+                    ? IORING_ENTER_GETEVENTS : 0;
+            int r = LinuxCalls.ioUringEnter(ringFd, sq.pending(), 0, getEvents);
             if (r == -LinuxErrno.EINTR) {
                 continue;
             }

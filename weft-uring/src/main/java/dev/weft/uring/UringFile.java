@@ -132,7 +132,10 @@ public final class UringFile implements AutoCloseable {
         return direct ? open(path, mode, Option.DIRECT) : open(path, mode);
     }
 
-    /** Opens {@code path} with {@code options}. */
+    /**
+     * Opens {@code path} with {@code options}. On a worker of a ring group the open itself goes through the ring
+     * ({@code IORING_OP_OPENAT}) and parks the worker; elsewhere it is {@code open(2)}.
+     */
     public static UringFile open(Path path, Mode mode, Option... options) throws IOException {
         Set<Option> opts = options.length == 0 ? EnumSet.noneOf(Option.class) : EnumSet.copyOf(Arrays.asList(options));
         boolean direct = opts.contains(Option.DIRECT);
@@ -151,7 +154,16 @@ public final class UringFile implements AutoCloseable {
         } | (direct ? LinuxCalls.O_DIRECT : 0);
         int fd;
         try (Arena a = Arena.ofConfined()) {
-            fd = LinuxCalls.open(a.allocateFrom(path.toString()), flags, 0644);
+            MemorySegment name = a.allocateFrom(path.toString());
+            UringServerPoller poller = UringServerPoller.current();
+            if (poller != null) { // a worker of a ring group: IORING_OP_OPENAT, the worker parks
+                UringOperation.Parking op = new UringOperation.Parking(
+                        (p, sqe, ud) -> sqe.openat(ud, LinuxCalls.AT_FDCWD, name, flags, 0644));
+                poller.handOff(op);
+                fd = op.await();
+            } else {
+                fd = ConcurrencyGroup.blocking(() -> LinuxCalls.open(name, flags, 0644));
+            }
         }
         if (fd < 0) {
             throw new IOException("cannot open " + path + ": " + LinuxErrno.name(fd)

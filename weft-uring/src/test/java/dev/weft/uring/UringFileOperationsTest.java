@@ -338,6 +338,34 @@ class UringFileOperationsTest {
     }
 
     @Test
+    void aWorkerOpensThroughItsServersRing() throws Exception {
+        Path created = file.resolveSibling(file.getFileName() + ".new");
+        List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).serverPoller(s -> {
+            UringServerPoller p = new UringServerPoller(s);
+            pollers.add(p);
+            return p;
+        }).build()) {
+            group.threadBuilder().start(() -> {
+                try {
+                    UringFile.open(created, UringFile.Mode.CREATE_READ_WRITE).close();
+                    IOException e = assertThrows(IOException.class, () -> UringFile.open(
+                            file.resolveSibling("weft-no-such-file"), UringFile.Mode.READ));
+                    assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }).join();
+            rethrow(failures);
+            assertTrue(Files.isRegularFile(created), "created");
+            assertEquals(2, pollers.getFirst().counters()[0], "both opens were IORING_OP_OPENAT on the ring");
+        } finally {
+            Files.deleteIfExists(created);
+        }
+    }
+
+    @Test
     void badOptionsAndVectorsAreRejectedWithTheirNames() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> UringOptions.DEFAULTS.withRingEntries(100));
         assertThrows(IllegalArgumentException.class, () -> UringOptions.DEFAULTS.withFileSlots(-1));

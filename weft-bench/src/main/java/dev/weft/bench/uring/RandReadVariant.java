@@ -7,6 +7,9 @@ import java.util.List;
 public enum RandReadVariant {
     /** {@code UringFile.read} on the workers of a {@code UringServerPoller.groupBuilder()} group (a ring per server). */
     WEFT_URING("weft-uring", "UringFile.read on workers of a weft group with an io_uring per server"),
+    /** weft-uring with the file registered in each ring and the readers' buffers registered with the group. */
+    WEFT_URING_FIXED("weft-uring-fixed", "as weft-uring, the file and the buffers registered (READ_FIXED, fixed"
+            + " file)"),
     /** {@code FileChannel.read} on virtual threads of the JDK's default scheduler. */
     FILECHANNEL_VT("filechannel-vt", "FileChannel.read (DIRECT) on virtual threads of the JDK's scheduler"),
     /** {@code FileChannel.read} on platform threads. */

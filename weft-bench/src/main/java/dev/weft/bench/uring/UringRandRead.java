@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * uring-randread: 4 KiB random reads with {@code O_DIRECT} of one 1 GiB file, {@value #READERS} at a time, in IOPS
@@ -75,10 +76,13 @@ public final class UringRandRead {
     /** fio's time limit beyond its own ramp and run times. */
     static final Duration FIO_SLACK = Duration.ofMinutes(2);
 
-    /** Warm-up and measured window, in seconds, of a profile. */
+    /**
+     * Warm-up and measured window, in seconds, of a profile. The warm-up covers the JIT: perf showed C2 compiler
+     * threads taking a sixth of the CPU three to seven seconds into the first Java variant, and none after.
+     */
     public record Timing(int warmupSeconds, int measuredSeconds) {
-        public static final Timing QUICK = new Timing(1, 5);
-        public static final Timing DEFAULT = new Timing(2, 20);
+        public static final Timing QUICK = new Timing(3, 5);
+        public static final Timing DEFAULT = new Timing(5, 20);
 
         public Timing {
             if (warmupSeconds < 0 || measuredSeconds < 1) {
@@ -88,10 +92,35 @@ public final class UringRandRead {
         }
     }
 
-    /** Where and how a run happens. */
-    public record Settings(Path workDir, String fio, Timing timing) {
+    /** Where the data file lives. */
+    public enum Device {
+        /** In the work directory, on its disk. */
+        DISK(BENCH),
+        /** On a RAM-backed block device the benchmark makes ({@link RamBlockDevice}; root only). */
+        RAM(BENCH + "-ram");
+
+        private final String bench;
+
+        Device(String bench) {
+            this.bench = bench;
+        }
+
+        /** The benchmark's name on this device. */
+        public String bench() {
+            return bench;
+        }
+    }
+
+    /** What the table's header says on the RAM device. */
+    public static final String WHAT_RAM = "4 KiB random reads, O_DIRECT, 64 concurrent readers, 1 GiB file on ext4 on"
+            + " a loop device in RAM (IOPS)";
+    /** The RAM device's size: the data file and ext4's own blocks. */
+    static final long RAM_DEVICE_BYTES = FILE_BYTES + (256L << 20);
+
+    /** Where and how a run happens: the data file in {@code dataDir}, fio's logs in {@code workDir}. */
+    public record Settings(Path workDir, Path dataDir, String fio, Timing timing) {
         public Path dataFile() {
-            return workDir.resolve(DATA_FILE);
+            return dataDir.resolve(DATA_FILE);
         }
 
         public Path logs() {
@@ -108,8 +137,8 @@ public final class UringRandRead {
 
     /** The settings from the system properties. */
     public static Settings settings(Timing timing) {
-        return new Settings(Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_WORK_DIR)).toAbsolutePath().normalize(),
-                System.getProperty(FIO_PROPERTY, "fio"), timing);
+        Path work = Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_WORK_DIR)).toAbsolutePath().normalize();
+        return new Settings(work, work, System.getProperty(FIO_PROPERTY, "fio"), timing);
     }
 
     /** fio's arguments after the program name, for the data file {@code file}. */
@@ -122,6 +151,27 @@ public final class UringRandRead {
     /** fio's command line as the table's header shows it, with FILE for the data file. */
     public static String commandLine(Timing t) {
         return "fio " + String.join(" ", fioArguments("FILE", t));
+    }
+
+    /**
+     * The score of each variant on {@code device} (null when it could not run; why is on {@code progress}), in
+     * report order. On {@link Device#RAM} the data file goes on a RAM device made for the run and removed after.
+     */
+    public static Map<String, Score> run(Device device, Settings s, PrintStream progress) {
+        if (device == Device.DISK) {
+            return run(s, progress);
+        }
+        try (RamBlockDevice ram = RamBlockDevice.create(RAM_DEVICE_BYTES, progress)) {
+            return run(new Settings(s.workDir(), ram.mountPoint(), s.fio(), s.timing()), progress);
+        } catch (IOException e) {
+            progress.println("weft bench: " + Device.RAM.bench() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            progress.println("weft bench: " + Device.RAM.bench() + " interrupted");
+        }
+        Map<String, Score> none = new LinkedHashMap<>();
+        RandReadVariant.keys().forEach(k -> none.put(k, null));
+        return none;
     }
 
     /** The score of each variant (null when it could not run; why is on {@code progress}), in report order. */
@@ -146,7 +196,8 @@ public final class UringRandRead {
             try {
                 progress.println("# " + BENCH + " " + v.key() + ": " + v.what());
                 Score score = switch (v) {
-                    case WEFT_URING -> weftUring(file, blocks, s.timing(), progress);
+                    case WEFT_URING -> weftUring(file, blocks, s.timing(), progress, false);
+                    case WEFT_URING_FIXED -> weftUring(file, blocks, s.timing(), progress, true);
                     case FILECHANNEL_VT -> fileChannel(file, blocks, s.timing(), Thread.ofVirtual().name("randread-vt-", 0));
                     case FILECHANNEL_PLATFORM -> fileChannel(file, blocks, s.timing(),
                             Thread.ofPlatform().daemon(true).name("randread-platform-", 0));
@@ -169,28 +220,40 @@ public final class UringRandRead {
         return scores;
     }
 
-    private static Score weftUring(Path file, AlignedBlocks blocks, Timing t, PrintStream progress)
+    private static Score weftUring(Path file, AlignedBlocks blocks, Timing t, PrintStream progress, boolean fixed)
             throws IOException, InterruptedException {
         IoUringAvailability.ensureAvailable(); // else UringFile would quietly fall back to FileChannel
-        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().name("uring-randread").build();
-             UringFile f = UringFile.open(file, UringFile.Mode.READ, true)) {
-            progress.println("# " + BENCH + " weft-uring: " + group.serverCount() + " servers, a ring of "
-                    + UringOptions.DEFAULTS.ringEntries() + " entries each");
-            return score(TimedReaders.run(READERS, group.threadBuilder().name("randread-weft-", 0), () -> {
-                Arena arena = Arena.ofConfined();
-                MemorySegment buffer = blocks.newSegment(arena);
-                return new TimedReaders.BlockReader() {
-                    @Override
-                    public void read(long position) throws IOException {
-                        requireWholeBlock(f.read(position, buffer), position, blocks);
-                    }
+        try (Arena buffers = Arena.ofShared()) {
+            // fixed: one registered segment the readers' buffers are slices of; else each reader allocates its own
+            MemorySegment registered = buffers.allocate((long) READERS * blocks.blockBytes(), blocks.blockBytes());
+            UringOptions options = fixed ? UringOptions.DEFAULTS.withRegisteredBuffers(registered)
+                    : UringOptions.DEFAULTS;
+            AtomicInteger nextSlice = new AtomicInteger();
+            try (ConcurrencyGroup group = UringServerPoller.groupBuilder(options).name(BENCH).build();
+                 UringFile f = fixed
+                         ? UringFile.open(file, UringFile.Mode.READ, UringFile.Option.DIRECT, UringFile.Option.REGISTERED)
+                         : UringFile.open(file, UringFile.Mode.READ, UringFile.Option.DIRECT)) {
+                progress.println("# " + BENCH + (fixed ? " weft-uring-fixed: " : " weft-uring: ") + group.serverCount()
+                        + " servers, a ring of " + options.ringEntries() + " entries each");
+                return score(TimedReaders.run(READERS, group.threadBuilder().name("randread-weft-", 0), () -> {
+                    Arena arena = Arena.ofConfined();
+                    MemorySegment buffer = fixed
+                            ? registered.asSlice((long) nextSlice.getAndIncrement() * blocks.blockBytes(),
+                            blocks.blockBytes())
+                            : blocks.newSegment(arena);
+                    return new TimedReaders.BlockReader() {
+                        @Override
+                        public void read(long position) throws IOException {
+                            requireWholeBlock(f.read(position, buffer), position, blocks);
+                        }
 
-                    @Override
-                    public void close() {
-                        arena.close();
-                    }
-                };
-            }, blocks, Duration.ofSeconds(t.warmupSeconds()), Duration.ofSeconds(t.measuredSeconds())));
+                        @Override
+                        public void close() {
+                            arena.close();
+                        }
+                    };
+                }, blocks, Duration.ofSeconds(t.warmupSeconds()), Duration.ofSeconds(t.measuredSeconds())));
+            }
         }
     }
 

@@ -36,14 +36,14 @@ class UringRandReadTest {
     @Test
     void fioArgumentsAreTheCommandLineOfTheProfile() {
         assertEquals("fio --name=r --filename=FILE --rw=randread --bs=4k --direct=1 --ioengine=io_uring --iodepth=64"
-                        + " --numjobs=1 --time_based --runtime=5 --ramp_time=1 --output-format=json",
+                        + " --numjobs=1 --time_based --runtime=5 --ramp_time=3 --output-format=json",
                 UringRandRead.commandLine(UringRandRead.Timing.QUICK));
         List<String> args = UringRandRead.fioArguments("/var/tmp/weft-bench/uring/randread.dat",
                 UringRandRead.Timing.DEFAULT);
         assertTrue(args.contains("--filename=/var/tmp/weft-bench/uring/randread.dat"), args.toString());
-        assertTrue(args.contains("--runtime=20") && args.contains("--ramp_time=2"), args.toString());
+        assertTrue(args.contains("--runtime=20") && args.contains("--ramp_time=5"), args.toString());
         assertEquals(RandReadVariant.keys(),
-                List.of("weft-uring", "filechannel-vt", "filechannel-platform", "fio-io_uring"));
+                List.of("weft-uring", "weft-uring-fixed", "filechannel-vt", "filechannel-platform", "fio-io_uring"));
     }
 
     @Test
