@@ -153,7 +153,7 @@ public final class UringFile implements AutoCloseable {
             case CREATE_READ_WRITE -> LinuxCalls.O_RDWR | LinuxCalls.O_CREAT;
         } | (direct ? LinuxCalls.O_DIRECT : 0);
         int fd;
-        try (Arena a = Arena.ofConfined()) {
+        try (Arena a = Arena.ofShared()) { // shared: the server thread checks the path's terminator
             MemorySegment name = a.allocateFrom(path.toString());
             UringServerPoller poller = UringServerPoller.current();
             if (poller != null) { // a worker of a ring group: IORING_OP_OPENAT, the worker parks
