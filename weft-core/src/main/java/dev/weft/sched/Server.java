@@ -262,6 +262,13 @@ public final class Server extends Thread {
                     continue;
                 }
                 if ((i & 15) == 0) {
+                    ServerPoller sp = poller;
+                    if (sp != null) {
+                        // the poller's events may need this thread to collect them (io_uring under DEFER_TASKRUN
+                        // posts completions only when its owner enters the ring): a spin that did not look would
+                        // burn its whole budget while they wait
+                        sp.poll();
+                    }
                     long now = System.nanoTime();
                     if (scheduler.hasWorkFor(this, now) || mustStop()) {
                         if (scheduler.idleStack.tryTake(node)) {

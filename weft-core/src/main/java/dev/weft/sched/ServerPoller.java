@@ -16,7 +16,8 @@ public interface ServerPoller {
 
     /**
      * Takes the events that arrived (e.g. reaps completions and unparks their workers) without blocking. Called at
-     * every scheduling step, so it must be cheap when there is nothing: a load or two.
+     * every scheduling step, and every few iterations while the server spins idle, so it must be cheap when there is
+     * nothing: a load or two.
      *
      * @return whether it found any event
      */
