@@ -28,7 +28,7 @@ class FuseBenchRunnerTest {
         }
         assertTrue(BenchRunner.parse(new String[] {"all"}).names().contains("fuse-meta"));
         assertTrue(BenchRunner.usage().contains(
-                "fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, uring-randread, or all"));
+                "fuse-randread, fuse-seqread, fuse-randwrite, fuse-meta, uring-randread, uring-randread-ram, or all"));
     }
 
     @Test
