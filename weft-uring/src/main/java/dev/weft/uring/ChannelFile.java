@@ -45,24 +45,25 @@ final class ChannelFile implements FileIo {
 
     @Override
     public long readv(long position, MemorySegment[] dsts) throws IOException {
-        long total = 0;
-        for (MemorySegment d : dsts) {
-            long n = read(position + total, d);
-            total += n;
-            if (n < d.byteSize()) {
-                break;
-            }
-        }
-        return total;
+        return eachBuffer(position, dsts, this::read);
     }
 
     @Override
     public long writev(long position, MemorySegment[] srcs) throws IOException {
+        return eachBuffer(position, srcs, this::write);
+    }
+
+    private interface Transfer {
+        long at(long position, MemorySegment buffer) throws IOException;
+    }
+
+    /** One positional call per buffer, in order, stopping after the first short one as preadv/pwritev would. */
+    private static long eachBuffer(long position, MemorySegment[] buffers, Transfer transfer) throws IOException {
         long total = 0;
-        for (MemorySegment s : srcs) {
-            long n = write(position + total, s);
+        for (MemorySegment b : buffers) {
+            long n = transfer.at(position + total, b);
             total += n;
-            if (n < s.byteSize()) {
+            if (n < b.byteSize()) {
                 break;
             }
         }

@@ -663,13 +663,8 @@ public final class IoUring implements AutoCloseable {
         }
         long[] ranges = new long[buffers.length * 2];
         for (int i = 0; i < buffers.length; i++) {
-            String name = "buffers[" + i + "]";
-            MemorySegment b = Objects.requireNonNull(buffers[i], () -> name + " is null");
-            Sqe.requireNative(b, name);
-            if (b.byteSize() == 0 || b.byteSize() > (1L << 30)) {
-                throw new IllegalArgumentException(name + " is " + b.byteSize() + " bytes: a registered"
-                        + " buffer has 1 byte to 1 GiB; split larger ones");
-            }
+            MemorySegment b = buffers[i];
+            checkRegistrable(b, "buffers[" + i + "]");
             ranges[2 * i] = b.address();
             ranges[2 * i + 1] = b.address() + b.byteSize();
         }
@@ -690,6 +685,16 @@ public final class IoUring implements AutoCloseable {
             }
         }
         registeredBuffers = ranges;
+    }
+
+    /** Rejects, naming it {@code name}, a buffer the kernel would not register: null, heap, empty or over 1 GiB. */
+    static void checkRegistrable(MemorySegment b, String name) {
+        Objects.requireNonNull(b, () -> name + " is null");
+        Sqe.requireNative(b, name);
+        if (b.byteSize() == 0 || b.byteSize() > (1L << 30)) {
+            throw new IllegalArgumentException(name + " is " + b.byteSize() + " bytes: a registered buffer has 1"
+                    + " byte to 1 GiB; split larger ones");
+        }
     }
 
     /** Drops the registered buffers (IORING_UNREGISTER_BUFFERS). */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -90,46 +91,31 @@ final class RingFile implements FileIo {
                 IoUringLayout.setIovec(iovecs, i, buffers[i]);
             }
             int n = buffers.length;
-            return run((p, sqe, ud) -> {
-                int slot = slot(p);
-                int file = slot >= 0 ? slot : fd;
+            return run((p, sqe, ud) -> onFile(p, sqe, file -> {
                 if (write) {
                     sqe.writev(ud, file, iovecs, n, position);
                 } else {
                     sqe.readv(ud, file, iovecs, n, position);
                 }
-                if (slot >= 0) {
-                    sqe.fixedFile();
-                }
-            }, () -> write ? LinuxCalls.pwritev(fd, iovecs, n, position) : LinuxCalls.preadv(fd, iovecs, n, position));
+            }), () -> write ? LinuxCalls.pwritev(fd, iovecs, n, position) : LinuxCalls.preadv(fd, iovecs, n, position));
         }
     }
 
     @Override
     public long sync(boolean dataOnly) throws IOException {
-        return run((p, sqe, ud) -> {
-            int slot = slot(p);
-            int file = slot >= 0 ? slot : fd;
+        return run((p, sqe, ud) -> onFile(p, sqe, file -> {
             if (dataOnly) {
                 sqe.fdatasync(ud, file);
             } else {
                 sqe.fsync(ud, file);
             }
-            if (slot >= 0) {
-                sqe.fixedFile();
-            }
-        }, () -> LinuxCalls.fsync(fd, dataOnly));
+        }), () -> LinuxCalls.fsync(fd, dataOnly));
     }
 
     @Override
     public long fallocate(int mode, long position, long length) throws IOException {
-        return run((p, sqe, ud) -> {
-            int slot = slot(p);
-            sqe.fallocate(ud, slot >= 0 ? slot : fd, mode, position, length);
-            if (slot >= 0) {
-                sqe.fixedFile();
-            }
-        }, () -> LinuxCalls.fallocate(fd, mode, position, length));
+        return run((p, sqe, ud) -> onFile(p, sqe, file -> sqe.fallocate(ud, file, mode, position, length)),
+                () -> LinuxCalls.fallocate(fd, mode, position, length));
     }
 
     @Override
@@ -155,28 +141,32 @@ final class RingFile implements FileIo {
 
     /** Server thread: one read or write, fixed file and fixed buffer where they apply. */
     private void transfer(UringServerPoller p, Sqe sqe, long ud, boolean write, MemorySegment buf, long position) {
-        int slot = slot(p);
-        int file = slot >= 0 ? slot : fd;
         int index = p.registeredBufferIndex(buf);
-        if (index >= 0) {
-            if (write) {
-                sqe.writeFixed(ud, file, buf, position, index);
+        onFile(p, sqe, file -> {
+            if (index >= 0) {
+                if (write) {
+                    sqe.writeFixed(ud, file, buf, position, index);
+                } else {
+                    sqe.readFixed(ud, file, buf, position, index);
+                }
+            } else if (write) {
+                sqe.write(ud, file, buf, position);
             } else {
-                sqe.readFixed(ud, file, buf, position, index);
+                sqe.read(ud, file, buf, position);
             }
-        } else if (write) {
-            sqe.write(ud, file, buf, position);
-        } else {
-            sqe.read(ud, file, buf, position);
-        }
+        });
+    }
+
+    /**
+     * Server thread: {@code prepare} fills one SQE naming the file by {@code file}: this file's slot in
+     * {@code p}'s table (then the SQE is marked fixed-file) or, when unregistered or no slot is free, its descriptor.
+     */
+    private void onFile(UringServerPoller p, Sqe sqe, IntConsumer prepare) {
+        int slot = registered ? p.fileSlot(this) : -1;
+        prepare.accept(slot >= 0 ? slot : fd);
         if (slot >= 0) {
             sqe.fixedFile();
         }
-    }
-
-    /** Server thread: this file's slot in {@code p}'s table, or -1 (not registered, or no slot free). */
-    private int slot(UringServerPoller p) {
-        return registered ? p.fileSlot(this) : -1;
     }
 
     /** On a worker of a ring group: hand the operation to its server and park; otherwise make the call. */
@@ -187,9 +177,7 @@ final class RingFile implements FileIo {
             if (poller == null) {
                 return ConcurrencyGroup.blocking(call::getAsLong); // the call itself outside a group's worker
             }
-            UringOperation.Parking op = new UringOperation.Parking(preparer);
-            poller.handOff(op);
-            return op.await();
+            return UringOperation.Parking.handOffAndAwait(poller, preparer);
         } finally {
             release();
         }

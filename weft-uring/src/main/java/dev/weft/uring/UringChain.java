@@ -1,23 +1,18 @@
 package dev.weft.uring;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A syslet's linked SQEs as one operation of a server ring: prepared together (each but the last with
  * {@code IOSQE_IO_LINK}), one user_data per step, completed when every step's CQE has come. Runs on the server
  * thread except {@link #await}; {@code remaining} and {@code results} are the server's, published to the worker by
- * the volatile {@code done}.
+ * the volatile {@code done}. The worker parks in {@link Parking#await}.
  */
-final class UringChain extends UringOperation {
+final class UringChain extends UringOperation.Parking {
     private final List<Syslet.Step> steps;
     private final int[] results;
-    private final Thread waiter = Thread.currentThread();
     private int remaining;
     private int slot = -1;
-    private String failure;
-    private volatile boolean done;
 
     UringChain(List<Syslet.Step> steps) {
         super((poller, sqe, ud) -> {
@@ -56,32 +51,5 @@ final class UringChain extends UringOperation {
 
     int[] results() {
         return results;
-    }
-
-    @Override
-    void complete(int res) {
-        done = true;
-        LockSupport.unpark(waiter);
-    }
-
-    @Override
-    void fail(String why) {
-        failure = why;
-        done = true;
-        LockSupport.unpark(waiter);
-    }
-
-    void await() throws IOException {
-        boolean interrupted = false;
-        while (!done) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw new IOException(failure);
-        }
     }
 }

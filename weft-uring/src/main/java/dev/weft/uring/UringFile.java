@@ -157,10 +157,8 @@ public final class UringFile implements AutoCloseable {
             MemorySegment name = a.allocateFrom(path.toString());
             UringServerPoller poller = UringServerPoller.current();
             if (poller != null) { // a worker of a ring group: IORING_OP_OPENAT, the worker parks
-                UringOperation.Parking op = new UringOperation.Parking(
+                fd = UringOperation.Parking.handOffAndAwait(poller,
                         (p, sqe, ud) -> sqe.openat(ud, LinuxCalls.AT_FDCWD, name, flags, 0644));
-                poller.handOff(op);
-                fd = op.await();
             } else {
                 fd = ConcurrencyGroup.blocking(() -> LinuxCalls.open(name, flags, 0644));
             }
@@ -332,15 +330,16 @@ public final class UringFile implements AutoCloseable {
     private CompletableFuture<Integer> async(boolean write, long position, MemorySegment buf) throws IOException {
         checkArgs(position, buf, write ? "src" : "dst");
         String what = write ? "write" : "read";
+        long size = buf.byteSize();
         UringOperation.Future op = io.submitAsync(write, position, buf, UringOperation.Future::new);
-        if (op == null) {
+        if (op == null) { // not a worker of a ring group: the call now (the arguments are checked already)
             try {
-                return CompletableFuture.completedFuture(write ? write(position, buf) : read(position, buf));
+                long res = write ? io.write(position, buf) : io.read(position, buf);
+                return CompletableFuture.completedFuture((int) check(res, what, position, size));
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        long size = buf.byteSize();
         return op.future.thenApply(res -> {
             try {
                 return (int) check(res, what, position, size);

@@ -68,7 +68,7 @@ abstract class UringOperation {
      * The worker that handed the operation parks until it completes. {@code result} is written by the server
      * before {@code done} (volatile), which the worker reads.
      */
-    static final class Parking extends UringOperation {
+    static class Parking extends UringOperation {
         private final Thread waiter = Thread.currentThread();
         private volatile boolean done;
         private int result;
@@ -90,6 +90,13 @@ abstract class UringOperation {
             failure = why;
             done = true;
             LockSupport.unpark(waiter);
+        }
+
+        /** Worker side: hands an operation that {@code preparer} prepares to {@code poller} and parks until done. */
+        static int handOffAndAwait(UringServerPoller poller, Preparer preparer) throws IOException {
+            Parking op = new Parking(preparer);
+            poller.handOff(op);
+            return op.await();
         }
 
         /** Parks until the server completes the operation; returns {@code res}. */

@@ -38,12 +38,7 @@ public record UringOptions(int ringEntries, int fileSlots, List<MemorySegment> r
                     + " (IORING_MAX_REG_BUFFERS)");
         }
         for (int i = 0; i < registeredBuffers.size(); i++) {
-            MemorySegment b = registeredBuffers.get(i);
-            Sqe.requireNative(b, "registeredBuffers[" + i + "]");
-            if (b.byteSize() == 0 || b.byteSize() > (1L << 30)) {
-                throw new IllegalArgumentException("registeredBuffers[" + i + "] is " + b.byteSize() + " bytes: a"
-                        + " registered buffer has 1 byte to 1 GiB; split larger ones");
-            }
+            IoUring.checkRegistrable(registeredBuffers.get(i), "registeredBuffers[" + i + "]");
         }
     }
 

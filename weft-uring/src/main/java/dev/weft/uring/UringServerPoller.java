@@ -66,16 +66,7 @@ public final class UringServerPoller implements ServerPoller {
     public UringServerPoller(Server server, UringOptions options) {
         this.server = server;
         IoUringAvailability.ensureAvailable();
-        this.ring = IoUring.open(options.ringEntries());
-        try {
-            ring.registerFileSlots(CHAIN_SLOTS + options.fileSlots());
-            if (!options.registeredBuffers().isEmpty()) {
-                ring.registerBuffers(options.registeredBuffers().toArray(MemorySegment[]::new));
-            }
-        } catch (RuntimeException e) {
-            ring.close();
-            throw e;
-        }
+        this.ring = openRing(options);
         for (int i = CHAIN_SLOTS - 1; i >= 0; i--) {
             freeSlots[freeSlotCount++] = i;
         }
@@ -97,13 +88,23 @@ public final class UringServerPoller implements ServerPoller {
      */
     public static ConcurrencyGroup.Builder groupBuilder(UringOptions options) {
         IoUringAvailability.ensureAvailable();
-        try (IoUring trial = IoUring.open(options.ringEntries())) {
-            trial.registerFileSlots(CHAIN_SLOTS + options.fileSlots());
-            if (!options.registeredBuffers().isEmpty()) {
-                trial.registerBuffers(options.registeredBuffers().toArray(MemorySegment[]::new));
-            }
-        }
+        openRing(options).close();
         return ConcurrencyGroup.builder().serverPoller(s -> new UringServerPoller(s, options));
+    }
+
+    /** A ring of the calling thread set up as {@code options} say: its file slots and registered buffers. */
+    private static IoUring openRing(UringOptions options) {
+        IoUring ring = IoUring.open(options.ringEntries());
+        try {
+            ring.registerFileSlots(CHAIN_SLOTS + options.fileSlots());
+            if (!options.registeredBuffers().isEmpty()) {
+                ring.registerBuffers(options.registeredBuffers().toArray(MemorySegment[]::new));
+            }
+            return ring;
+        } catch (RuntimeException e) {
+            ring.close();
+            throw e;
+        }
     }
 
     /** The poller of the server the calling worker runs on, or null (not a worker, or its group has no rings). */
