@@ -2,9 +2,9 @@ package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.FuseException;
 import dev.weft.fuse.posix.DirentParser;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.FdCalls;
 import dev.weft.fuse.posix.Fcntl;
+import dev.weft.fuse.proto.LinuxErrno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -71,7 +71,7 @@ final class DirHandle implements AutoCloseable {
             return records.reset(buffer, n).next() ? records : null;
         } catch (IllegalArgumentException malformed) {
             // The kernel's own records did not parse: nothing the caller can fix; report an I/O error.
-            throw new FuseException(Errno.EIO, malformed.getMessage());
+            throw new FuseException(LinuxErrno.EIO, malformed.getMessage());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.FuseException;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.FdCalls;
+import dev.weft.fuse.proto.LinuxErrno;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +54,7 @@ final class InodeTable implements AutoCloseable {
     Inode get(long nodeid) throws FuseException {
         Inode i = byNodeid.get(nodeid);
         if (i == null) {
-            throw new FuseException(Errno.ESTALE);
+            throw new FuseException(LinuxErrno.ESTALE);
         }
         return i;
     }
@@ -82,7 +82,7 @@ final class InodeTable implements AutoCloseable {
         }
         FdCalls.close(fd);
         if (known == null) {
-            throw new FuseException(Errno.ESTALE, "the passthrough file system is closed");
+            throw new FuseException(LinuxErrno.ESTALE, "the passthrough file system is closed");
         }
         return known;
     }

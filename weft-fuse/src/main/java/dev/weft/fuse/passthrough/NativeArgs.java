@@ -3,7 +3,7 @@ package dev.weft.fuse.passthrough;
 import dev.weft.fuse.FuseException;
 import dev.weft.fuse.FuseName;
 import dev.weft.fuse.posix.AtCalls;
-import dev.weft.fuse.posix.Errno;
+import dev.weft.fuse.proto.LinuxErrno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,7 +25,7 @@ final class NativeArgs {
     static MemorySegment component(FuseName name) throws FuseException {
         MemorySegment c = toNative(name.cString());
         if (!AtCalls.isSingleComponent(c)) {
-            throw new FuseException(Errno.EINVAL, "\"" + name + "\" is not a single path component");
+            throw new FuseException(LinuxErrno.EINVAL, "\"" + name + "\" is not a single path component");
         }
         return c;
     }

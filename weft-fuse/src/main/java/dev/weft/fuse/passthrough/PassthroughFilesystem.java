@@ -24,6 +24,7 @@ import dev.weft.fuse.posix.StatxLayout;
 import dev.weft.fuse.posix.TimespecLayout;
 import dev.weft.fuse.posix.XattrCalls;
 import dev.weft.fuse.proto.FuseKernelLayout;
+import dev.weft.fuse.proto.LinuxErrno;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -131,7 +132,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         if (rootFd < 0) {
             throw new IOException("cannot open the passthrough source " + this.source + ": " + Errno.strerror(rootFd)
-                    + (rootFd == -Errno.ENOTDIR ? "; pass a directory" : "; pass an existing, searchable directory"));
+                    + (rootFd == -LinuxErrno.ENOTDIR ? "; pass a directory"
+                    : "; pass an existing, searchable directory"));
         }
         MemorySegment statx = Scratch.current().statx;
         int r = AtCalls.statx(rootFd, AtCalls.EMPTY_PATH, STAT_AT, StatxLayout.STATX_BASIC_STATS, statx);
@@ -227,7 +229,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 return;
             }
             if (!climbsToRoot(fd)) {
-                throw new FuseException(Errno.ENOENT, "the parent of nodeid " + dir.nodeid + " is outside the source");
+                throw new FuseException(LinuxErrno.ENOENT, "the parent of nodeid " + dir.nodeid
+                        + " is outside the source");
             }
         } catch (FuseException e) {
             FdCalls.close(fd);
@@ -334,7 +337,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throws FuseException {
         int known = Fcntl.RENAME_NOREPLACE | Fcntl.RENAME_EXCHANGE | Fcntl.RENAME_WHITEOUT;
         if ((flags & ~known) != 0) {
-            throw new FuseException(Errno.EINVAL, "unknown rename flags 0x" + Integer.toHexString(flags & ~known));
+            throw new FuseException(LinuxErrno.EINVAL, "unknown rename flags 0x" + Integer.toHexString(flags & ~known));
         }
         Inode p = inodes.get(parent);
         Inode np = inodes.get(newParent);
@@ -407,7 +410,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             MemorySegment buf = a.allocate(PATH_MAX + 1);
             long n = check(AtCalls.readlinkat(i.fd, AtCalls.EMPTY_PATH, buf));
             if (n > PATH_MAX) {
-                throw new FuseException(Errno.ENAMETOOLONG);
+                throw new FuseException(LinuxErrno.ENAMETOOLONG);
             }
             return buf.asSlice(0, n).toArray(JAVA_BYTE);
         }
@@ -444,7 +447,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     public void open(FuseContext ctx, long nodeid, int flags, FuseOpen open) throws FuseException {
         Inode i = inodes.get(nodeid);
         if (i.type == FileMode.S_IFLNK) {
-            throw new FuseException(Errno.ELOOP); // the server never follows a symlink
+            throw new FuseException(LinuxErrno.ELOOP); // the server never follows a symlink
         }
         int f = (flags & ~(Fcntl.O_NOFOLLOW | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
         int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
@@ -460,12 +463,12 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int base = (flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
         boolean exclusive = (flags & Fcntl.O_EXCL) != 0;
         // O_CREAT alone does not say whether the file was made; O_EXCL first does, so only a new file is adopted.
-        int fd = -Errno.ENOENT;
+        int fd = -LinuxErrno.ENOENT;
         boolean created = false;
-        for (int attempt = 0; attempt < 3 && fd == -Errno.ENOENT; attempt++) {
+        for (int attempt = 0; attempt < 3 && fd == -LinuxErrno.ENOENT; attempt++) {
             fd = AtCalls.openBeneath(p.fd, c, base | Fcntl.O_CREAT | Fcntl.O_EXCL, perm);
             created = fd >= 0;
-            if (fd == -Errno.EEXIST && !exclusive) {
+            if (fd == -LinuxErrno.EEXIST && !exclusive) {
                 fd = AtCalls.openBeneath(p.fd, c, base, 0); // ENOENT: removed in between; try again
             }
         }
@@ -515,7 +518,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         long total = 0;
         while (total < size) {
             long n = FdCalls.pread(fd, total == 0 ? out : out.asSlice(total), offset + total);
-            if (n == -Errno.EINTR) {
+            if (n == -LinuxErrno.EINTR) {
                 continue;
             }
             if (n < 0) {
@@ -542,7 +545,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         long total = 0;
         while (total < size) {
             long n = FdCalls.pwrite(fd, total == 0 ? in : in.asSlice(total), offset + total);
-            if (n == -Errno.EINTR) {
+            if (n == -LinuxErrno.EINTR) {
                 continue;
             }
             if (n < 0) {
@@ -670,7 +673,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 try {
                     fit = adder.add(r);
                 } catch (FuseException e) {
-                    if (e.errno() == Errno.ENOENT || e.errno() == Errno.EOPNOTSUPP) {
+                    if (e.errno() == LinuxErrno.ENOENT || e.errno() == LinuxErrno.EOPNOTSUPP) {
                         h.consumed(); // gone since getdents64 listed it, or a mount point
                         continue;
                     }
@@ -696,7 +699,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     public void releasedir(FuseContext ctx, long nodeid, long fh) throws FuseException {
         DirHandle h = dirs.remove(fh);
         if (h == null) {
-            throw new FuseException(Errno.EBADF);
+            throw new FuseException(LinuxErrno.EBADF);
         }
         h.close();
     }
@@ -772,7 +775,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         long dev = StatxLayout.device(statx);
         if (dev != inodes.root().dev) {
             FdCalls.close(fd);
-            throw new FuseException(Errno.EOPNOTSUPP, "a mount point inside the source is not crossed");
+            throw new FuseException(LinuxErrno.EOPNOTSUPP, "a mount point inside the source is not crossed");
         }
         Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)));
         fillEntry(i, statx, entry);
@@ -800,7 +803,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private DirHandle dir(long fh) throws FuseException {
         DirHandle h = dirs.get(fh);
         if (h == null) {
-            throw new FuseException(Errno.EBADF);
+            throw new FuseException(LinuxErrno.EBADF);
         }
         return h;
     }
@@ -808,7 +811,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     /** An open file's {@code fh}, which is its descriptor. */
     private static int fileFd(long fh) throws FuseException {
         if (fh < 0 || fh > Integer.MAX_VALUE) {
-            throw new FuseException(Errno.EBADF);
+            throw new FuseException(LinuxErrno.EBADF);
         }
         return (int) fh;
     }

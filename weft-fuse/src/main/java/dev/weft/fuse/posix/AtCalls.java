@@ -1,5 +1,6 @@
 package dev.weft.fuse.posix;
 
+import dev.weft.fuse.proto.LinuxErrno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -111,7 +112,7 @@ public final class AtCalls {
                 }
                 // ENOSYS: a kernel before 5.6. EPERM: a seccomp filter that predates openat2 (old container
                 // runtimes answer unknown system calls with EPERM); in both cases no openat2 call can succeed.
-                if (fd == -Errno.ENOSYS || fd == -Errno.EPERM) {
+                if (fd == -LinuxErrno.ENOSYS || fd == -LinuxErrno.EPERM) {
                     return "openat2(AT_FDCWD, \"/\", O_PATH) failed with " + Errno.strerror(fd)
                             + ": the kernel (before 5.6) or a seccomp filter does not allow it";
                 }
@@ -135,7 +136,7 @@ public final class AtCalls {
      */
     public static int openBeneath(int dirfd, MemorySegment name, int flags, int mode) {
         if (!isSingleComponent(name)) {
-            return -Errno.EINVAL;
+            return -LinuxErrno.EINVAL;
         }
         int f = (flags & Fcntl.VALID_OPEN_FLAGS) | Fcntl.O_NOFOLLOW;
         if (openat2Available()) {

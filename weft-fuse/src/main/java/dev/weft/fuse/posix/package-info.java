@@ -4,8 +4,9 @@
  * <h2>Conventions</h2>
  * <ul>
  *   <li>Every wrapper returns the call's result (≥ 0) or the <em>negative</em> {@code errno} captured right after
- *       the call ({@code -Errno.ENOENT}), never -1: the JVM may run code that changes {@code errno} between two Java
- *       statements, so it is read through {@code Linker.Option.captureCallState("errno")}.</li>
+ *       the call ({@code -LinuxErrno.ENOENT}, the values of {@code dev.weft.fuse.proto.LinuxErrno}), never -1: the
+ *       JVM may run code that changes {@code errno} between two Java statements, so it is read through
+ *       {@code Linker.Option.captureCallState("errno")}.</li>
  *   <li>Paths and names are {@code MemorySegment}s holding a NUL-terminated C string, and like every other pointer
  *       argument they must be <em>native</em> segments (the linker refuses heap segments for a call that may
  *       block). {@code FuseName.cString()} of a request is one; copy a heap name into an arena first.</li>
@@ -24,11 +25,12 @@
  *       {@code getdents64}, ...).</li>
  *   <li>{@link dev.weft.fuse.posix.XattrCalls}: extended attributes.</li>
  *   <li>{@link dev.weft.fuse.posix.ProcessCalls}: the process's credentials and umask.</li>
- *   <li>{@link dev.weft.fuse.posix.Errno}, {@link dev.weft.fuse.posix.Fcntl}, {@link dev.weft.fuse.posix.FileMode}:
- *       the constants, from the headers they are quoted from.</li>
+ *   <li>{@link dev.weft.fuse.posix.Fcntl}, {@link dev.weft.fuse.posix.FileMode}: the constants, from the headers
+ *       they are quoted from; {@link dev.weft.fuse.posix.Errno}: {@code strerror}.</li>
  *   <li>{@link dev.weft.fuse.posix.ProcFdPath}: {@code "/proc/self/fd/N"}, to reach the inode of an {@code O_PATH}
  *       descriptor with calls that take a path.</li>
  *   <li>{@link dev.weft.fuse.posix.DirentParser}: walks the records of a {@code getdents64} buffer.</li>
  * </ul>
  */
 package dev.weft.fuse.posix;
+

@@ -6,9 +6,9 @@ import dev.weft.fuse.FuseEntry;
 import dev.weft.fuse.FuseException;
 import dev.weft.fuse.FuseOpen;
 import dev.weft.fuse.FuseStatfs;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.Fcntl;
 import dev.weft.fuse.posix.FileMode;
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -140,7 +140,7 @@ class PassthroughDirectoryTest extends PassthroughFixture {
         fs.readdir(ROOT_CALLER, ROOT, fh, 0, filler(again, 1000));
         assertEquals(all, again, "offset 0 rewinds");
         fs.releasedir(ROOT_CALLER, ROOT, fh);
-        assertErrno(Errno.EBADF, () -> fs.readdir(ROOT_CALLER, ROOT, fh, 0, filler(new ArrayList<>(), 1)));
+        assertErrno(LinuxErrno.EBADF, () -> fs.readdir(ROOT_CALLER, ROOT, fh, 0, filler(new ArrayList<>(), 1)));
     }
 
     @Test
@@ -191,7 +191,7 @@ class PassthroughDirectoryTest extends PassthroughFixture {
     void renameNoreplaceRefusesAnExistingTarget() throws Exception {
         Files.writeString(source.resolve("a"), "A");
         Files.writeString(source.resolve("b"), "B");
-        assertErrno(Errno.EEXIST, () -> fs.rename(ROOT_CALLER, ROOT, name("a"), ROOT, name("b"),
+        assertErrno(LinuxErrno.EEXIST, () -> fs.rename(ROOT_CALLER, ROOT, name("a"), ROOT, name("b"),
                 Fcntl.RENAME_NOREPLACE));
         assertEquals("A", Files.readString(source.resolve("a")));
         fs.rename(ROOT_CALLER, ROOT, name("a"), ROOT, name("c"), Fcntl.RENAME_NOREPLACE);
@@ -215,7 +215,7 @@ class PassthroughDirectoryTest extends PassthroughFixture {
     void plainRenameReplacesAndUnknownFlagsAreRefused() throws Exception {
         Files.writeString(source.resolve("a"), "A");
         Files.writeString(source.resolve("b"), "B");
-        assertErrno(Errno.EINVAL, () -> fs.rename(ROOT_CALLER, ROOT, name("a"), ROOT, name("b"), 1 << 5));
+        assertErrno(LinuxErrno.EINVAL, () -> fs.rename(ROOT_CALLER, ROOT, name("a"), ROOT, name("b"), 1 << 5));
         fs.rename(ROOT_CALLER, ROOT, name("a"), ROOT, name("b"), 0);
         assertEquals("A", Files.readString(source.resolve("b")));
         assertFalse(Files.exists(source.resolve("a")));
@@ -226,12 +226,12 @@ class PassthroughDirectoryTest extends PassthroughFixture {
         Files.createDirectory(source.resolve("d"));
         Files.createFile(source.resolve("d/f"));
         long d = lookup(ROOT, "d").nodeid();
-        assertErrno(Errno.ENOTEMPTY, () -> fs.rmdir(ROOT_CALLER, ROOT, name("d")));
-        assertErrno(Errno.EISDIR, () -> fs.unlink(ROOT_CALLER, ROOT, name("d")));
+        assertErrno(LinuxErrno.ENOTEMPTY, () -> fs.rmdir(ROOT_CALLER, ROOT, name("d")));
+        assertErrno(LinuxErrno.EISDIR, () -> fs.unlink(ROOT_CALLER, ROOT, name("d")));
         fs.unlink(ROOT_CALLER, d, name("f"));
         fs.rmdir(ROOT_CALLER, ROOT, name("d"));
         assertFalse(Files.exists(source.resolve("d")));
-        assertErrno(Errno.ENOENT, () -> fs.unlink(ROOT_CALLER, ROOT, name("d")));
+        assertErrno(LinuxErrno.ENOENT, () -> fs.unlink(ROOT_CALLER, ROOT, name("d")));
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.FuseEntry;
 import dev.weft.fuse.FuseOpen;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.Fcntl;
 import dev.weft.fuse.posix.FileMode;
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -30,13 +30,13 @@ class PassthroughEscapeTest extends PassthroughFixture {
     void namesWithASlashAreRefused() throws Exception {
         Files.createDirectory(source.resolve("d"));
         Files.createFile(source.resolve("d/f"));
-        assertErrno(Errno.EINVAL, () -> lookup(ROOT, "d/f"));
-        assertErrno(Errno.EINVAL, () -> lookup(ROOT, "../etc"));
-        assertErrno(Errno.EINVAL, () -> lookup(ROOT, "/etc"));
-        assertErrno(Errno.EINVAL, () -> fs.mkdir(ROOT_CALLER, ROOT, name("x/y"), 0755, 0, newEntry()));
-        assertErrno(Errno.EINVAL, () -> fs.unlink(ROOT_CALLER, ROOT, name("d/f")));
-        assertErrno(Errno.EINVAL, () -> fs.rename(ROOT_CALLER, ROOT, name("d"), ROOT, name("../d"), 0));
-        assertErrno(Errno.EINVAL, () -> fs.rmdir(ROOT_CALLER, ROOT, name("..")));
+        assertErrno(LinuxErrno.EINVAL, () -> lookup(ROOT, "d/f"));
+        assertErrno(LinuxErrno.EINVAL, () -> lookup(ROOT, "../etc"));
+        assertErrno(LinuxErrno.EINVAL, () -> lookup(ROOT, "/etc"));
+        assertErrno(LinuxErrno.EINVAL, () -> fs.mkdir(ROOT_CALLER, ROOT, name("x/y"), 0755, 0, newEntry()));
+        assertErrno(LinuxErrno.EINVAL, () -> fs.unlink(ROOT_CALLER, ROOT, name("d/f")));
+        assertErrno(LinuxErrno.EINVAL, () -> fs.rename(ROOT_CALLER, ROOT, name("d"), ROOT, name("../d"), 0));
+        assertErrno(LinuxErrno.EINVAL, () -> fs.rmdir(ROOT_CALLER, ROOT, name("..")));
         assertTrue(Files.exists(source.resolve("d/f")));
     }
 
@@ -48,13 +48,13 @@ class PassthroughEscapeTest extends PassthroughFixture {
         for (String n : new String[] {"abs", "rel", "passwd"}) {
             FuseEntry e = lookup(ROOT, n);
             assertEquals(FileMode.S_IFLNK, FileMode.type(e.attr().mode()), n + " is a symlink");
-            assertErrno(Errno.ELOOP, () -> open(e.nodeid(), Fcntl.O_RDONLY));
-            assertErrno(Errno.ENOTDIR, () -> fs.opendir(ROOT_CALLER, e.nodeid(), 0, new FuseOpen()));
+            assertErrno(LinuxErrno.ELOOP, () -> open(e.nodeid(), Fcntl.O_RDONLY));
+            assertErrno(LinuxErrno.ENOTDIR, () -> fs.opendir(ROOT_CALLER, e.nodeid(), 0, new FuseOpen()));
             assertEquals(Files.readSymbolicLink(source.resolve(n)).toString(),
                     new String(fs.readlink(ROOT_CALLER, e.nodeid()), StandardCharsets.UTF_8));
         }
         long abs = lookup(ROOT, "abs").nodeid();
-        assertErrno(Errno.ENOTDIR, () -> lookup(abs, "passwd"));
+        assertErrno(LinuxErrno.ENOTDIR, () -> lookup(abs, "passwd"));
     }
 
     @Test
@@ -65,16 +65,16 @@ class PassthroughEscapeTest extends PassthroughFixture {
             Files.createSymbolicLink(source.resolve("trap"), target);
             Files.createSymbolicLink(source.resolve("trapdir"), outside);
             FuseOpen open = new FuseOpen();
-            assertErrno(Errno.ELOOP, () -> create(ROOT_CALLER, ROOT, "trap", 0644,
+            assertErrno(LinuxErrno.ELOOP, () -> create(ROOT_CALLER, ROOT, "trap", 0644,
                     Fcntl.O_WRONLY | Fcntl.O_CREAT, open));
-            assertErrno(Errno.EEXIST, () -> create(ROOT_CALLER, ROOT, "trap", 0644,
+            assertErrno(LinuxErrno.EEXIST, () -> create(ROOT_CALLER, ROOT, "trap", 0644,
                     Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_EXCL, open));
             assertFalse(Files.exists(target), "nothing created at the symlink's target");
 
             long trapdir = lookup(ROOT, "trapdir").nodeid();
-            assertErrno(Errno.ENOTDIR, () -> create(ROOT_CALLER, trapdir, "x", 0644,
+            assertErrno(LinuxErrno.ENOTDIR, () -> create(ROOT_CALLER, trapdir, "x", 0644,
                     Fcntl.O_WRONLY | Fcntl.O_CREAT, new FuseOpen()));
-            assertErrno(Errno.ENOTDIR, () -> fs.mkdir(ROOT_CALLER, trapdir, name("x"), 0755, 0, newEntry()));
+            assertErrno(LinuxErrno.ENOTDIR, () -> fs.mkdir(ROOT_CALLER, trapdir, name("x"), 0755, 0, newEntry()));
             try (var s = Files.list(outside)) {
                 assertEquals(0, s.count(), "nothing created in the directory the symlink points at");
             }
@@ -93,6 +93,6 @@ class PassthroughEscapeTest extends PassthroughFixture {
         FuseEntry e = newEntry();
         fs.symlink(ROOT_CALLER, ROOT, name("up"), name("../../../../etc/shadow"), e);
         assertEquals(Path.of("../../../../etc/shadow"), Files.readSymbolicLink(source.resolve("up")));
-        assertErrno(Errno.ELOOP, () -> open(e.nodeid(), Fcntl.O_RDONLY));
+        assertErrno(LinuxErrno.ELOOP, () -> open(e.nodeid(), Fcntl.O_RDONLY));
     }
 }

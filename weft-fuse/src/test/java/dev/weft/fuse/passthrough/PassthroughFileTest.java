@@ -5,9 +5,9 @@ import dev.weft.fuse.FuseContext;
 import dev.weft.fuse.FuseEntry;
 import dev.weft.fuse.FuseOpen;
 import dev.weft.fuse.FuseSetAttr;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.Fcntl;
 import dev.weft.fuse.posix.FileMode;
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -73,7 +73,7 @@ class PassthroughFileTest extends PassthroughFixture {
         create(ROOT_CALLER, ROOT, "f", 0600, Fcntl.O_RDWR | Fcntl.O_CREAT, open);
         assertEquals("old", Files.readString(source.resolve("f")));
         fs.release(ROOT_CALLER, 0, open.fh(), 0);
-        assertErrno(Errno.EEXIST, () -> create(ROOT_CALLER, ROOT, "f", 0600,
+        assertErrno(LinuxErrno.EEXIST, () -> create(ROOT_CALLER, ROOT, "f", 0600,
                 Fcntl.O_RDWR | Fcntl.O_CREAT | Fcntl.O_EXCL, new FuseOpen()));
         FuseOpen trunc = new FuseOpen();
         create(ROOT_CALLER, ROOT, "f", 0600, Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_TRUNC, trunc);
@@ -93,7 +93,7 @@ class PassthroughFileTest extends PassthroughFixture {
         fs.release(ROOT_CALLER, f, fh, 0);
         assertEquals(0, Files.size(source.resolve("f")));
         long ro = open(f, Fcntl.O_RDONLY);
-        assertErrno(Errno.EBADF, () -> fs.write(ROOT_CALLER, f, ro, 0, bytes("no"), 0));
+        assertErrno(LinuxErrno.EBADF, () -> fs.write(ROOT_CALLER, f, ro, 0, bytes("no"), 0));
         fs.release(ROOT_CALLER, f, ro, 0);
     }
 
@@ -205,7 +205,7 @@ class PassthroughFileTest extends PassthroughFixture {
         fs.write(ROOT_CALLER, src.nodeid(), in.fh(), 1 << 20, block, 0);
         assertEquals(1 << 20, fs.lseek(ROOT_CALLER, src.nodeid(), in.fh(), 8192, Fcntl.SEEK_DATA));
         assertEquals(8192, fs.lseek(ROOT_CALLER, src.nodeid(), in.fh(), 8192, Fcntl.SEEK_HOLE));
-        assertErrno(Errno.ENXIO, () -> fs.lseek(ROOT_CALLER, src.nodeid(), in.fh(), 2 << 20, Fcntl.SEEK_DATA));
+        assertErrno(LinuxErrno.ENXIO, () -> fs.lseek(ROOT_CALLER, src.nodeid(), in.fh(), 2 << 20, Fcntl.SEEK_DATA));
 
         FuseOpen out = new FuseOpen();
         FuseEntry dst = create(ROOT_CALLER, ROOT, "dst", 0644, Fcntl.O_RDWR | Fcntl.O_CREAT, out);
@@ -224,7 +224,7 @@ class PassthroughFileTest extends PassthroughFixture {
         FuseEntry q = newEntry();
         fs.mknod(ROOT_CALLER, ROOT, name("q"), FileMode.S_IFIFO | 0600, 0, 0, q);
         assertEquals(FileMode.S_IFIFO, FileMode.type((Integer) Files.getAttribute(source.resolve("q"), "unix:mode")));
-        assertErrno(Errno.EEXIST, () -> fs.mknod(ROOT_CALLER, ROOT, name("q"), FileMode.S_IFIFO | 0600, 0, 0,
+        assertErrno(LinuxErrno.EEXIST, () -> fs.mknod(ROOT_CALLER, ROOT, name("q"), FileMode.S_IFIFO | 0600, 0, 0,
                 newEntry()));
     }
 
@@ -234,12 +234,12 @@ class PassthroughFileTest extends PassthroughFixture {
         long f = lookup(ROOT, "f").nodeid();
         fs.access(ROOT_CALLER, f, Fcntl.R_OK | Fcntl.W_OK);
         fs.access(ROOT_CALLER, f, Fcntl.F_OK);
-        assertErrno(Errno.EACCES, () -> fs.access(ROOT_CALLER, f, Fcntl.X_OK));
+        assertErrno(LinuxErrno.EACCES, () -> fs.access(ROOT_CALLER, f, Fcntl.X_OK));
     }
 
     @Test
     void badFileHandlesAreEBADF() {
-        assertErrno(Errno.EBADF, () -> fs.read(ROOT_CALLER, ROOT, -5, 0, arena.allocate(1)));
-        assertErrno(Errno.EBADF, () -> fs.fsync(ROOT_CALLER, ROOT, 1L << 40, false));
+        assertErrno(LinuxErrno.EBADF, () -> fs.read(ROOT_CALLER, ROOT, -5, 0, arena.allocate(1)));
+        assertErrno(LinuxErrno.EBADF, () -> fs.fsync(ROOT_CALLER, ROOT, 1L << 40, false));
     }
 }

@@ -3,8 +3,8 @@ package dev.weft.fuse.passthrough;
 import dev.weft.fuse.FuseAttr;
 import dev.weft.fuse.FuseEntry;
 import dev.weft.fuse.FuseName;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.FileMode;
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -48,7 +48,7 @@ class PassthroughLookupTest extends PassthroughFixture {
 
     @Test
     void aMissingNameIsENOENT() {
-        assertErrno(Errno.ENOENT, () -> lookup(ROOT, "missing"));
+        assertErrno(LinuxErrno.ENOENT, () -> lookup(ROOT, "missing"));
     }
 
     @Test
@@ -101,7 +101,7 @@ class PassthroughLookupTest extends PassthroughFixture {
 
         fs.forget(nodeid, 1);
         assertEquals(1, fs.inodeCount(), "only the root is left");
-        assertErrno(Errno.ESTALE, () -> getattr(nodeid));
+        assertErrno(LinuxErrno.ESTALE, () -> getattr(nodeid));
         assertTrue(!Files.exists(procLink, LinkOption.NOFOLLOW_LINKS)
                 || !f.equals(Files.readSymbolicLink(procLink)), "the descriptor of f is closed");
 
@@ -118,8 +118,8 @@ class PassthroughLookupTest extends PassthroughFixture {
 
     @Test
     void unknownNodeidsAreStale() {
-        assertErrno(Errno.ESTALE, () -> getattr(12345));
-        assertErrno(Errno.ESTALE, () -> lookup(12345, "x"));
+        assertErrno(LinuxErrno.ESTALE, () -> getattr(12345));
+        assertErrno(LinuxErrno.ESTALE, () -> lookup(12345, "x"));
         fs.forget(12345, 1); // ignored
     }
 
@@ -166,8 +166,8 @@ class PassthroughLookupTest extends PassthroughFixture {
         Files.createFile(source.resolve("f"));
         long f = lookup(ROOT, "f").nodeid();
         fs.close();
-        assertErrno(Errno.ESTALE, () -> getattr(f));
-        assertErrno(Errno.ESTALE, () -> lookup(ROOT, "f"));
+        assertErrno(LinuxErrno.ESTALE, () -> getattr(f));
+        assertErrno(LinuxErrno.ESTALE, () -> lookup(ROOT, "f"));
         fs.close(); // idempotent
     }
 

@@ -2,8 +2,8 @@ package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.FuseEntry;
 import dev.weft.fuse.FuseName;
-import dev.weft.fuse.posix.Errno;
 import dev.weft.fuse.posix.Fcntl;
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,13 +43,13 @@ class PassthroughXattrTest extends PassthroughFixture {
         long f = lookup(ROOT, "f").nodeid();
         FuseName key = name("user.weft.test");
         fs.setxattr(ROOT_CALLER, f, key, value("hello"), 0);
-        assertErrno(Errno.EEXIST, () -> fs.setxattr(ROOT_CALLER, f, key, value("x"), Fcntl.XATTR_CREATE));
+        assertErrno(LinuxErrno.EEXIST, () -> fs.setxattr(ROOT_CALLER, f, key, value("x"), Fcntl.XATTR_CREATE));
 
         assertEquals(5, fs.getxattr(ROOT_CALLER, f, key, MemorySegment.NULL), "size query");
         MemorySegment dst = arena.allocate(16);
         int n = fs.getxattr(ROOT_CALLER, f, key, dst);
         assertEquals("hello", new String(dst.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8));
-        assertErrno(Errno.ERANGE, () -> fs.getxattr(ROOT_CALLER, f, key, arena.allocate(2)));
+        assertErrno(LinuxErrno.ERANGE, () -> fs.getxattr(ROOT_CALLER, f, key, arena.allocate(2)));
 
         UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
         assertEquals(5, v.size("weft.test"), "visible on the source");
@@ -60,8 +60,8 @@ class PassthroughXattrTest extends PassthroughFixture {
         assertTrue(new String(list.toArray(JAVA_BYTE), StandardCharsets.UTF_8).contains("user.weft.test\0"));
 
         fs.removexattr(ROOT_CALLER, f, key);
-        assertErrno(Errno.ENODATA, () -> fs.getxattr(ROOT_CALLER, f, key, dst));
-        assertErrno(Errno.ENODATA, () -> fs.removexattr(ROOT_CALLER, f, key));
+        assertErrno(LinuxErrno.ENODATA, () -> fs.getxattr(ROOT_CALLER, f, key, dst));
+        assertErrno(LinuxErrno.ENODATA, () -> fs.removexattr(ROOT_CALLER, f, key));
     }
 
     @Test
@@ -81,8 +81,8 @@ class PassthroughXattrTest extends PassthroughFixture {
                 .write("mark", ByteBuffer.wrap(new byte[] {1}));
         Files.createSymbolicLink(source.resolve("l"), Path.of("target"));
         FuseEntry l = lookup(ROOT, "l");
-        assertErrno(Errno.ENODATA, () -> fs.getxattr(ROOT_CALLER, l.nodeid(), name("user.mark"),
+        assertErrno(LinuxErrno.ENODATA, () -> fs.getxattr(ROOT_CALLER, l.nodeid(), name("user.mark"),
                 MemorySegment.NULL));
-        assertErrno(Errno.EPERM, () -> fs.setxattr(ROOT_CALLER, l.nodeid(), name("user.x"), value("v"), 0));
+        assertErrno(LinuxErrno.EPERM, () -> fs.setxattr(ROOT_CALLER, l.nodeid(), name("user.x"), value("v"), 0));
     }
 }

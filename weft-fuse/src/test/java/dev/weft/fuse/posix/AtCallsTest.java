@@ -1,5 +1,6 @@
 package dev.weft.fuse.posix;
 
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,9 +50,9 @@ class AtCallsTest {
     @Test
     void openat2RefusesEscapesBeneath() {
         int r = AtCalls.openat2(dirFd, c(".."), Fcntl.O_PATH, 0, Fcntl.RESOLVE_BENEATH);
-        assertEquals(-Errno.EXDEV, r);
+        assertEquals(-LinuxErrno.EXDEV, r);
         r = AtCalls.openat2(dirFd, c("/etc"), Fcntl.O_PATH, 0, Fcntl.RESOLVE_BENEATH);
-        assertEquals(-Errno.EXDEV, r);
+        assertEquals(-LinuxErrno.EXDEV, r);
     }
 
     @Test
@@ -64,15 +65,15 @@ class AtCallsTest {
                 StatxLayout.STATX_BASIC_STATS, statx));
         assertTrue(FileMode.isSymlink(StatxLayout.mode(statx)));
         FdCalls.close(fd);
-        assertEquals(-Errno.ELOOP, AtCalls.openBeneath(dirFd, c("out"), Fcntl.O_RDONLY | Fcntl.O_CLOEXEC, 0));
-        assertEquals(-Errno.ENOTDIR, AtCalls.openBeneath(dirFd, c("out"), Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0),
+        assertEquals(-LinuxErrno.ELOOP, AtCalls.openBeneath(dirFd, c("out"), Fcntl.O_RDONLY | Fcntl.O_CLOEXEC, 0));
+        assertEquals(-LinuxErrno.ENOTDIR, AtCalls.openBeneath(dirFd, c("out"), Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0),
                 "the link itself is not a directory: /etc is not reached");
     }
 
     @Test
     void openBeneathRefusesAnythingButOneComponent() {
         for (String bad : new String[] {"..", ".", "", "a/b", "/etc", "../x"}) {
-            assertEquals(-Errno.EINVAL, AtCalls.openBeneath(dirFd, c(bad), Fcntl.O_PATH, 0), bad);
+            assertEquals(-LinuxErrno.EINVAL, AtCalls.openBeneath(dirFd, c(bad), Fcntl.O_PATH, 0), bad);
         }
     }
 
@@ -84,7 +85,7 @@ class AtCallsTest {
         assertTrue(fd >= 0, () -> Errno.strerror(fd));
         FdCalls.close(fd);
         assertEquals(0600, ((Integer) Files.getAttribute(dir.resolve("new"), "unix:mode")) & 0777);
-        assertEquals(-Errno.EEXIST, AtCalls.openBeneath(dirFd, c("new"), Fcntl.O_RDWR | Fcntl.O_CREAT
+        assertEquals(-LinuxErrno.EEXIST, AtCalls.openBeneath(dirFd, c("new"), Fcntl.O_RDWR | Fcntl.O_CREAT
                 | Fcntl.O_EXCL, 0600));
     }
 
@@ -102,19 +103,19 @@ class AtCallsTest {
         assertEquals(5L, StatxLayout.size(statx));
         FileTime mtime = (FileTime) unix.get("lastModifiedTime");
         assertEquals(mtime.toInstant().getEpochSecond(), StatxLayout.mtimeSeconds(statx));
-        assertEquals(-Errno.ENOENT, AtCalls.statx(dirFd, c("missing"), 0, StatxLayout.STATX_BASIC_STATS, statx));
+        assertEquals(-LinuxErrno.ENOENT, AtCalls.statx(dirFd, c("missing"), 0, StatxLayout.STATX_BASIC_STATS, statx));
     }
 
     @Test
     void mkdirRenameExchangeUnlink() throws IOException {
         assertEquals(0, AtCalls.mkdirat(dirFd, c("d"), 0755));
-        assertEquals(-Errno.EEXIST, AtCalls.mkdirat(dirFd, c("d"), 0755));
+        assertEquals(-LinuxErrno.EEXIST, AtCalls.mkdirat(dirFd, c("d"), 0755));
         Files.writeString(dir.resolve("a"), "A");
         Files.writeString(dir.resolve("b"), "B");
-        assertEquals(-Errno.EEXIST, AtCalls.renameat2(dirFd, c("a"), dirFd, c("b"), Fcntl.RENAME_NOREPLACE));
+        assertEquals(-LinuxErrno.EEXIST, AtCalls.renameat2(dirFd, c("a"), dirFd, c("b"), Fcntl.RENAME_NOREPLACE));
         assertEquals(0, AtCalls.renameat2(dirFd, c("a"), dirFd, c("b"), Fcntl.RENAME_EXCHANGE));
         assertEquals("B", Files.readString(dir.resolve("a")));
-        assertEquals(-Errno.EISDIR, AtCalls.unlinkat(dirFd, c("d"), 0));
+        assertEquals(-LinuxErrno.EISDIR, AtCalls.unlinkat(dirFd, c("d"), 0));
         assertEquals(0, AtCalls.unlinkat(dirFd, c("d"), Fcntl.AT_REMOVEDIR));
         assertEquals(0, AtCalls.unlinkat(dirFd, c("a"), 0));
         assertFalse(Files.exists(dir.resolve("a")));
@@ -157,7 +158,7 @@ class AtCallsTest {
         assertEquals(0, AtCalls.truncate(ProcFdPath.write(fd, proc), 4));
         assertEquals(4, Files.size(f));
         assertEquals(0, AtCalls.faccessat(fd, AtCalls.EMPTY_PATH, Fcntl.R_OK, Fcntl.AT_EMPTY_PATH));
-        assertEquals(-Errno.ENOENT, AtCalls.faccessat(dirFd, c("missing"), Fcntl.F_OK, 0));
+        assertEquals(-LinuxErrno.ENOENT, AtCalls.faccessat(dirFd, c("missing"), Fcntl.F_OK, 0));
         FdCalls.close(fd);
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.fuse.posix;
 
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -8,8 +9,8 @@ class ErrnoTest {
 
     @Test
     void strerrorTakesEitherSign() {
-        assertEquals("No such file or directory", Errno.strerror(Errno.ENOENT));
-        assertEquals("Too many levels of symbolic links", Errno.strerror(-Errno.ELOOP));
+        assertEquals("No such file or directory", Errno.strerror(LinuxErrno.ENOENT));
+        assertEquals("Too many levels of symbolic links", Errno.strerror(-LinuxErrno.ELOOP));
     }
 
     @Test

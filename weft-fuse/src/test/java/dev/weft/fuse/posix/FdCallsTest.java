@@ -1,5 +1,6 @@
 package dev.weft.fuse.posix;
 
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class FdCallsTest {
         assertEquals(0, FdCalls.fdatasync(fd));
         assertEquals(0, FdCalls.ftruncate(fd, 3));
         assertEquals(0, FdCalls.close(fd));
-        assertEquals(-Errno.EBADF, FdCalls.close(fd));
+        assertEquals(-LinuxErrno.EBADF, FdCalls.close(fd));
     }
 
     @Test
@@ -60,7 +61,7 @@ class FdCallsTest {
         assertEquals(4096, FdCalls.pwrite(fd, block, 1 << 20));
         assertEquals(1 << 20, FdCalls.lseek(fd, 0, Fcntl.SEEK_DATA));
         assertEquals(0, FdCalls.lseek(fd, 0, Fcntl.SEEK_HOLE));
-        assertEquals(-Errno.ENXIO, FdCalls.lseek(fd, (1 << 20) + 4096, Fcntl.SEEK_DATA));
+        assertEquals(-LinuxErrno.ENXIO, FdCalls.lseek(fd, (1 << 20) + 4096, Fcntl.SEEK_DATA));
         FdCalls.close(fd);
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.fuse.posix;
 
+import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,22 +35,22 @@ class XattrCallsTest {
         int fd = AtCalls.openat(Fcntl.AT_FDCWD, arena.allocateFrom(f.toString()), Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
         MemorySegment name = arena.allocateFrom("user.weft");
         MemorySegment value = arena.allocateFrom("v1").asSlice(0, 2);
-        assertEquals(-Errno.EBADF, XattrCalls.fsetxattr(fd, name, value, 0), "f* calls refuse O_PATH");
+        assertEquals(-LinuxErrno.EBADF, XattrCalls.fsetxattr(fd, name, value, 0), "f* calls refuse O_PATH");
         MemorySegment proc = ProcFdPath.write(fd, arena.allocate(ProcFdPath.MAX_SIZE));
         assertEquals(0, XattrCalls.setxattr(proc, name, value, Fcntl.XATTR_CREATE));
-        assertEquals(-Errno.EEXIST, XattrCalls.setxattr(proc, name, value, Fcntl.XATTR_CREATE));
+        assertEquals(-LinuxErrno.EEXIST, XattrCalls.setxattr(proc, name, value, Fcntl.XATTR_CREATE));
         assertEquals(2, XattrCalls.getxattr(proc, name, MemorySegment.NULL), "size query");
         MemorySegment dst = arena.allocate(16);
         assertEquals(2, XattrCalls.getxattr(proc, name, dst));
         assertEquals("v1", dst.getString(0));
-        assertEquals(-Errno.ERANGE, XattrCalls.getxattr(proc, name, arena.allocate(1)));
+        assertEquals(-LinuxErrno.ERANGE, XattrCalls.getxattr(proc, name, arena.allocate(1)));
         MemorySegment list = arena.allocate(64);
         long n = XattrCalls.listxattr(proc, list);
         assertEquals("user.weft".length() + 1, n);
-        assertEquals(-Errno.ENODATA, XattrCalls.lgetxattr(proc, name, dst),
+        assertEquals(-LinuxErrno.ENODATA, XattrCalls.lgetxattr(proc, name, dst),
                 "l* calls on a proc link act on the link, not the file");
         assertEquals(0, XattrCalls.removexattr(proc, name));
-        assertEquals(-Errno.ENODATA, XattrCalls.getxattr(proc, name, dst));
+        assertEquals(-LinuxErrno.ENODATA, XattrCalls.getxattr(proc, name, dst));
         FdCalls.close(fd);
     }
 
