@@ -215,9 +215,8 @@ final class Reader implements Runnable {
         if (len == Operations.NO_REPLY) {
             return;
         }
-        if (ctx.isInterrupted()) {
-            len = FuseReplyEncoder.replyError(b.out, req.unique(), LinuxErrno.EINTR);
-        }
+        // an interrupted request still gets the handler's own reply: EINTR when it gave up (checkInterrupted), its
+        // result when it finished, since what it did (an open file, a created name) has happened
         reply(b, len);
     }
 

@@ -157,6 +157,17 @@ class ReaderMalformedRequestTest {
     }
 
     @Test
+    void anInterruptedRequestWhoseHandlerFinishesGetsTheHandlersReply() throws Throwable {
+        // the INTERRUPT comes first (another reader thread may take it first): the GETATTR is marked interrupted
+        // when it registers, its handler ignores that and finishes, and its result is the reply, not EINTR
+        MemorySegment interrupt = request(FuseOpcode.INTERRUPT, 70, 0, FUSE_INTERRUPT_IN.byteSize(),
+                FUSE_IN_HEADER.byteSize() + FUSE_INTERRUPT_IN.byteSize());
+        interrupt.set(JAVA_LONG, FUSE_IN_HEADER.byteSize(), 71L);
+        send(interrupt, interrupt.byteSize());
+        assertServerStillAnswers(71);
+    }
+
+    @Test
     void garbageOfEveryLengthNeverStopsTheServer() throws Throwable {
         // a drainer takes the replies (most garbage gets an error reply) until the final GETATTR's
         java.util.concurrent.CompletableFuture<long[]> last = new java.util.concurrent.CompletableFuture<>();
