@@ -123,6 +123,14 @@ public final class IoUring implements AutoCloseable {
                     IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL),
             new SetupAttempt("plain", 0));
 
+    /**
+     * {@link #SETUP_ATTEMPTS} with {@code extraFlags} added to each, for rings that need a flag whatever else the
+     * kernel accepts: {@code attemptsWith(IORING_SETUP_SQE128)} for URING_CMD commands larger than 16 bytes.
+     */
+    public static List<SetupAttempt> attemptsWith(int extraFlags) {
+        return SETUP_ATTEMPTS.stream().map(a -> new SetupAttempt(a.name(), a.flags() | extraFlags)).toList();
+    }
+
     /** 1, the value {@link #wakeup()} adds to the eventfd's counter; read-only, shared by all rings. */
     private static final MemorySegment EVENTFD_ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
 

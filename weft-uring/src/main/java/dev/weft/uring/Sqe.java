@@ -224,6 +224,32 @@ public final class Sqe {
         return this;
     }
 
+    /**
+     * {@code IORING_OP_URING_CMD}: command {@code cmdOp} to the driver behind {@code fd} (liburing
+     * {@code io_uring_prep_uring_cmd}), with {@code addr} and {@code len} in the SQE's {@code addr} and {@code len}
+     * (what they mean is the driver's: FUSE passes an iovec array and its length) and {@code cmd} copied into the
+     * SQE's command area: up to 16 bytes, or 80 on a ring set up with {@code IORING_SETUP_SQE128}.
+     */
+    public Sqe uringCmd(long userData, int fd, int cmdOp, MemorySegment addr, int len, MemorySegment cmd) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        checkFd(fd, "fd");
+        requireNative(addr, "addr");
+        long room = IoUringLayout.sqeSize(ring.setupFlags()) - IoUringLayout.SQE_CMD_OFFSET;
+        if (cmd.byteSize() > room) {
+            throw new IllegalArgumentException("cmd of " + cmd.byteSize() + " bytes does not fit the SQE's command"
+                    + " area of " + room + " bytes" + ((ring.setupFlags() & IoUringConstants.IORING_SETUP_SQE128) == 0
+                    ? ": open the ring with IORING_SETUP_SQE128 (IoUring.attemptsWith)" : ""));
+        }
+        if (len < 0) {
+            throw new IllegalArgumentException("len " + len + " is negative");
+        }
+        long sqe = fill(IoUringOpcode.IORING_OP_URING_CMD, userData, fd, 0, addr.address(), len, 0);
+        sqes.set(java.lang.foreign.ValueLayout.JAVA_INT, sqe + IoUringLayout.SQE_CMD_OP_OFFSET, cmdOp);
+        MemorySegment.copy(cmd, 0, sqes, sqe + IoUringLayout.SQE_CMD_OFFSET, cmd.byteSize());
+        return this;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Options of the SQE prepared last
     // ---------------------------------------------------------------------------------------------------------

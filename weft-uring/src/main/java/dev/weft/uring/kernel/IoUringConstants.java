@@ -22,6 +22,8 @@ public final class IoUringConstants {
     public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
     /** {@code IORING_SETUP_TASKRUN_FLAG (1U << 9)}: set IORING_SQ_TASKRUN when completion work waits (5.19). */
     public static final int IORING_SETUP_TASKRUN_FLAG = 1 << 9;
+    /** {@code IORING_SETUP_SQE128 (1U << 10)}: SQEs are 128 bytes, for URING_CMD's larger command area (5.19). */
+    public static final int IORING_SETUP_SQE128 = 1 << 10;
     /** {@code IORING_SETUP_SINGLE_ISSUER (1U << 12)}: only one task submits (6.0). */
     public static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
     /** {@code IORING_SETUP_DEFER_TASKRUN (1U << 13)}: completion work runs only in io_uring_enter(GETEVENTS) (6.1). */
@@ -30,9 +32,9 @@ public final class IoUringConstants {
     /** Names of the setup flags above, for messages. */
     public static String setupFlagNames(int flags) {
         return names(flags, new int[] {IORING_SETUP_CQSIZE, IORING_SETUP_CLAMP, IORING_SETUP_SUBMIT_ALL,
-                IORING_SETUP_COOP_TASKRUN, IORING_SETUP_TASKRUN_FLAG, IORING_SETUP_SINGLE_ISSUER,
-                IORING_SETUP_DEFER_TASKRUN}, new String[] {"CQSIZE", "CLAMP", "SUBMIT_ALL", "COOP_TASKRUN",
-                "TASKRUN_FLAG", "SINGLE_ISSUER", "DEFER_TASKRUN"});
+                IORING_SETUP_COOP_TASKRUN, IORING_SETUP_TASKRUN_FLAG, IORING_SETUP_SQE128,
+                IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_DEFER_TASKRUN}, new String[] {"CQSIZE", "CLAMP", "SUBMIT_ALL",
+                "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "SINGLE_ISSUER", "DEFER_TASKRUN"});
     }
 
     // ---- io_uring_params.features ----

@@ -217,6 +217,17 @@ public final class IoUringLayout {
     public static int paramsFlags(MemorySegment p) { return (int) P_FLAGS.get(p); }
     public static int paramsFeatures(MemorySegment p) { return (int) P_FEATURES.get(p); }
 
+    /** The size of one SQE of a ring set up with {@code setupFlags}: 128 bytes with IORING_SETUP_SQE128, else 64. */
+    public static long sqeSize(int setupFlags) {
+        return (setupFlags & IoUringConstants.IORING_SETUP_SQE128) != 0 ? 2 * IO_URING_SQE.byteSize()
+                : IO_URING_SQE.byteSize();
+    }
+
+    /** {@code sqe->cmd}: where a URING_CMD's command bytes start (16 bytes, or 80 with SQE128). */
+    public static final long SQE_CMD_OFFSET = IO_URING_SQE.byteOffset(groupElement("addr3"));
+    /** {@code sqe->cmd_op}: the URING_CMD's command, in the union with {@code off}. */
+    public static final long SQE_CMD_OP_OFFSET = IO_URING_SQE.byteOffset(groupElement("off"));
+
     /** {@code p->sq_off.<field>}: a byte offset into the SQ ring mapping. */
     public static int paramsSqOff(MemorySegment p, String field) {
         return p.get(JAVA_INT, IO_URING_PARAMS.byteOffset(groupElement("sq_off"), groupElement(field)));

@@ -23,6 +23,7 @@ public final class IoUringOpcode {
     public static final int IORING_OP_READ = 22;
     public static final int IORING_OP_WRITE = 23;
     public static final int IORING_OP_MSG_RING = 40;
+    public static final int IORING_OP_URING_CMD = 46;
 
     /** The names of {@code enum io_uring_op} without the {@code IORING_OP_} prefix, indexed by opcode. */
     public static final List<String> NAMES = List.of(

@@ -6,7 +6,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static dev.weft.uring.kernel.IoUringLayout.IO_URING_CQE;
-import static dev.weft.uring.kernel.IoUringLayout.IO_URING_SQE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -82,7 +81,7 @@ public final class RingMappings {
                 throw mmapFailed("CQ ring", cqRingSize, (int) cqRing);
             }
         }
-        long sqesSize = (long) sqEntries * IO_URING_SQE.byteSize();
+        long sqesSize = sqEntries * IoUringLayout.sqeSize(IoUringLayout.paramsFlags(params));
         long sqes = LinuxCalls.mmap(sqesSize, prot, flags, ringFd, LinuxCalls.IORING_OFF_SQES);
         if (sqes < 0) {
             LinuxCalls.munmap(sqRing, sqRingSize);

@@ -3,7 +3,6 @@ package dev.weft.uring.kernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static dev.weft.uring.kernel.IoUringLayout.IO_URING_SQE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -32,7 +31,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class SubmissionQueue {
     /** A {@code __u32} of a ring word, with (segment, byte offset) coordinates. */
     private static final VarHandle U32 = JAVA_INT.varHandle();
-    private static final long SQE_SIZE = IO_URING_SQE.byteSize();
 
     private final MemorySegment ring;
     private final MemorySegment sqes;
@@ -42,6 +40,8 @@ public final class SubmissionQueue {
     private final long droppedOffset;
     private final int entries;
     private final int mask;
+    /** 64 bytes, or 128 with IORING_SETUP_SQE128. */
+    private final long sqeSize;
     /** SQEs filled by the owner: the next one goes at {@code tail & mask}. Owner only. */
     private int tail;
     /** The value of the last {@link #publishTailRelease}. Owner only. */
@@ -56,6 +56,7 @@ public final class SubmissionQueue {
         this.droppedOffset = IoUringLayout.paramsSqOff(params, "dropped");
         this.entries = ring.get(JAVA_INT, IoUringLayout.paramsSqOff(params, "ring_entries"));
         this.mask = ring.get(JAVA_INT, IoUringLayout.paramsSqOff(params, "ring_mask"));
+        this.sqeSize = IoUringLayout.sqeSize(IoUringLayout.paramsFlags(params));
         long array = IoUringLayout.paramsSqOff(params, "array");
         for (int i = 0; i < entries; i++) {
             ring.setAtIndex(JAVA_INT, array / JAVA_INT.byteSize() + i, i);
@@ -104,15 +105,15 @@ public final class SubmissionQueue {
      * {@link #free} {@code > 0}. The SQE reaches the kernel at the next {@link #publishTailRelease}.
      */
     public long claim() {
-        long base = (tail & mask) * SQE_SIZE;
-        sqes.asSlice(base, SQE_SIZE).fill((byte) 0);
+        long base = (tail & mask) * sqeSize;
+        sqes.asSlice(base, sqeSize).fill((byte) 0);
         tail++;
         return base;
     }
 
     /** The base offset of the most recently claimed SQE if it is not yet published, else -1. */
     public long lastUnpublished() {
-        return tail == publishedTail ? -1 : ((tail - 1) & mask) * SQE_SIZE;
+        return tail == publishedTail ? -1 : ((tail - 1) & mask) * sqeSize;
     }
 
     /**
