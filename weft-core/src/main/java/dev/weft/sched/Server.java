@@ -38,6 +38,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class Server extends Thread {
 
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * A server with runnable workers polls its {@link ServerPoller} once every this many runs (a power of two), and
+     * whenever it finds nothing to run: the operations the workers handed over in between go to the kernel in one
+     * batch (one {@code io_uring_enter} for up to this many), and their completions are reaped in one.
+     */
+    static final int POLL_INTERVAL = 16;
     static final int RUNS = 0, HANDOFFS = 1, STEALS = 2, STOLEN = 3, SPINS = 4, PARKS = 5;
 
     final ConcurrencyGroup group;
@@ -188,7 +194,7 @@ public final class Server extends Thread {
     /** Runs one worker, or waits for one. False when the server must exit. */
     private boolean step() {
         ServerPoller p = poller;
-        if (p != null) {
+        if (p != null && (own.tick & (POLL_INTERVAL - 1)) == 0) {
             p.poll(); // completions unpark their workers into this server's queues or others'
         }
         WorkerTask sw = own.switchTo;
@@ -207,6 +213,9 @@ public final class Server extends Thread {
             return scheduler.retire(this); // false: the group terminated while this spare waited in the pool
         }
         Worker w = scheduler.policy.next(this, scheduler);
+        if (w == null && p != null && p.poll()) {
+            w = scheduler.policy.next(this, scheduler); // the poller's events woke workers
+        }
         if (w == null) {
             if (!spare && group.isTerminated()) {
                 return false;
