@@ -11,4 +11,5 @@ module dev.weft.core {
     exports dev.weft.sched.jfr;
     exports dev.weft.threadlet;
     exports dev.weft.ring;
+    exports dev.weft.sched.internal to dev.weft.fuse;
 }

@@ -3,6 +3,7 @@
  */
 module dev.weft.fuse {
     requires dev.weft.core;
+    requires dev.weft.uring;
 
     exports dev.weft.fuse;
     exports dev.weft.fuse.proto;

@@ -7,6 +7,7 @@ import dev.weft.fuse.server.Dispatch;
 import dev.weft.fuse.server.FuseServer;
 import dev.weft.fuse.server.FuseServerStats;
 import dev.weft.fuse.server.IdleOrder;
+import dev.weft.fuse.server.Transport;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,8 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code weft mount} and {@code weft umount}.
  *
  * <pre>
- * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
- *            [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
+ * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
+ *            [--allow-other] [--ro] [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
  * weft umount [--abort] MOUNTPOINT
  * </pre>
  *
@@ -30,20 +31,23 @@ import java.util.concurrent.CountDownLatch;
  */
 final class MountCommand {
     static final String MOUNT_USAGE = """
-            usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
-                              [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT""";
+            usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
+                              [--allow-other] [--ro] [--writeback-cache] [--fsname NAME] [--read-spin-us US]
+                              SOURCE MOUNTPOINT""";
     static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
 
     private MountCommand() {
     }
 
     /** The parsed arguments of {@code weft mount}. */
-    record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, boolean allowOther, boolean readOnly,
-                     boolean writebackCache, String fsname, java.time.Duration readSpin, Path source,
+    /** {@code threads} 0: the server's default (one per CPU; one /dev/fuse reader under io_uring). */
+    record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, boolean allowOther,
+                     boolean readOnly, boolean writebackCache, String fsname, java.time.Duration readSpin, Path source,
                      Path mountpoint) {
 
         static MountArgs parse(String[] args) {
-            int threads = Runtime.getRuntime().availableProcessors();
+            int threads = 0;
+            Transport transport = Transport.DEV_FUSE;
             Dispatch dispatch = Dispatch.INLINE;
             IdleOrder idle = IdleOrder.FIFO;
             boolean allowOther = false, readOnly = false, writeback = false;
@@ -66,6 +70,12 @@ final class MountCommand {
                     }
                     case "--dispatch" -> dispatch = choice(Dispatch.class, value(args, ++i, a), a);
                     case "--idle" -> idle = choice(IdleOrder.class, value(args, ++i, a), a);
+                    case "--transport" -> transport = switch (value(args, ++i, a)) {
+                        case "dev" -> Transport.DEV_FUSE;
+                        case "uring" -> Transport.IO_URING;
+                        default -> throw new IllegalArgumentException("--transport must be one of [dev, uring], got '"
+                                + args[i] + "'");
+                    };
                     case "--allow-other" -> allowOther = true;
                     case "--ro" -> readOnly = true;
                     case "--writeback-cache" -> writeback = true;
@@ -95,7 +105,7 @@ final class MountCommand {
             }
             Path source = Path.of(positional.get(0)).toAbsolutePath().normalize();
             Path mountpoint = Path.of(positional.get(1)).toAbsolutePath().normalize();
-            return new MountArgs(threads, dispatch, idle, allowOther, readOnly, writeback,
+            return new MountArgs(threads, dispatch, idle, transport, allowOther, readOnly, writeback,
                     fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source, mountpoint);
         }
 
@@ -138,8 +148,11 @@ final class MountCommand {
         PassthroughFilesystem fs = new PassthroughFilesystem(a.source());
         FuseServer server;
         try {
-            FuseServer.Builder builder = FuseServer.builder(fs).threads(a.threads()).dispatch(a.dispatch())
-                    .idleOrder(a.idle()).writebackCache(a.writebackCache());
+            FuseServer.Builder builder = FuseServer.builder(fs).dispatch(a.dispatch())
+                    .idleOrder(a.idle()).transport(a.transport()).writebackCache(a.writebackCache());
+            if (a.threads() > 0) {
+                builder.threads(a.threads());
+            }
             if (a.readSpin() != null) {
                 builder.readSpin(a.readSpin());
             }
@@ -147,7 +160,7 @@ final class MountCommand {
                     .options(new FuseDevice.Options(a.fsname(), a.allowOther(), false, a.readOnly()))
                     .unmountOnExit(false)
                     .mount(a.mountpoint());
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             fs.close();
             err.println("weft mount: " + e.getMessage());
             return 1;
@@ -166,9 +179,12 @@ final class MountCommand {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("weft: %s mounted at %s (FUSE 7.%d, %d threads, dispatch %s, idle %s); Ctrl-C unmounts%n",
-                a.source(), a.mountpoint(), server.connection().minor(), a.threads(),
-                a.dispatch().name().toLowerCase(Locale.ROOT), a.idle().name().toLowerCase(Locale.ROOT));
+        long readers = server.stats().stream().filter(st -> st.ringQueue() < 0).count();
+        long queues = server.stats().size() - readers;
+        out.printf("weft: %s mounted at %s (FUSE 7.%d, %d threads, dispatch %s, idle %s%s); Ctrl-C unmounts%n",
+                a.source(), a.mountpoint(), server.connection().minor(), readers,
+                a.dispatch().name().toLowerCase(Locale.ROOT), a.idle().name().toLowerCase(Locale.ROOT),
+                queues > 0 ? ", " + queues + " io_uring queues on their CPUs" : "");
         out.flush();
         server.awaitUnmount();
         // unmounted from outside (umount, weft umount): close here; on a signal the hook is closing it

@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.fuse.server.Dispatch;
 import dev.weft.fuse.server.IdleOrder;
+import dev.weft.fuse.server.Transport;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,8 +19,9 @@ class MountCommandTest {
     void parsesEveryOption() {
         MountCommand.MountArgs a = MountCommand.MountArgs.parse(new String[]{"--threads", "3", "--dispatch",
                 "threadlet", "--idle", "LIFO", "--allow-other", "--ro", "--writeback-cache", "--fsname", "src",
-                "--read-spin-us", "25", "/a", "b"});
+                "--read-spin-us", "25", "--transport", "uring", "/a", "b"});
         assertEquals(3, a.threads());
+        assertEquals(Transport.IO_URING, a.transport());
         assertEquals(Dispatch.THREADLET, a.dispatch());
         assertEquals(IdleOrder.LIFO, a.idle());
         assertTrue(a.allowOther() && a.readOnly() && a.writebackCache());
@@ -32,8 +34,9 @@ class MountCommandTest {
     @Test
     void defaultsAreOneThreadPerCpuInlineAndTheServersDefaults() {
         MountCommand.MountArgs a = MountCommand.MountArgs.parse(new String[]{"/src", "/mnt"});
-        assertEquals(Runtime.getRuntime().availableProcessors(), a.threads());
+        assertEquals(0, a.threads(), "unset: the server's default, one per CPU");
         assertEquals(Dispatch.INLINE, a.dispatch());
+        assertEquals(Transport.DEV_FUSE, a.transport());
         assertNull(a.readSpin(), "unset: the server's default");
         assertEquals("/src", a.fsname());
     }
@@ -44,6 +47,7 @@ class MountCommandTest {
         assertMessage("--threads must be 1..1024, got 0", "--threads", "0", "/a", "/b");
         assertMessage("--dispatch must be one of [inline, threadlet], got 'pool'", "--dispatch", "pool", "/a", "/b");
         assertMessage("--idle must be one of [lifo, fifo], got 'random'", "--idle", "random", "/a", "/b");
+        assertMessage("--transport must be one of [dev, uring], got 'tcp'", "--transport", "tcp", "/a", "/b");
         assertMessage("--fsname needs a value", "/a", "/b", "--fsname");
         assertMessage("unknown option --bogus", "--bogus", "/a", "/b");
         assertMessage("expected SOURCE and MOUNTPOINT, got 1 arguments [/a]", "/a");

@@ -3,6 +3,8 @@ package dev.weft.bench.fuse;
 import dev.weft.bench.fuse.FuseWorkload.FioTiming;
 import dev.weft.bench.fuse.FuseWorkload.Score;
 
+import dev.weft.fuse.server.FuseUring;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -193,7 +195,13 @@ public final class FuseBenchmark {
         fio.add("--output=" + s.logs().resolve(prefix + ".fio.json"));
 
         MountedServer server = null;
+        Boolean uringWas = null;
         try {
+            if (v == FuseVariant.WEFT_URING) {
+                uringWas = FuseUring.setEnabled(true);
+                progress.println("# " + w.benchName() + " " + v.key() + ": " + FuseUring.ENABLE_PARAMETER
+                        + " on for this variant (it was " + (uringWas ? "on" : "off") + ")");
+            }
             if (v.mounts()) {
                 List<String> command = v.command(s.launch(), s.source(), s.mountPoint());
                 progress.println("# " + w.benchName() + " " + v.key() + ": "
@@ -211,6 +219,9 @@ public final class FuseBenchmark {
         } finally {
             if (server != null) {
                 server.close();
+            }
+            if (uringWas != null && !uringWas) {
+                FuseUring.setEnabled(false);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.weft.bench.fuse;
 
 import dev.weft.bench.fuse.peer.JfusePassthrough;
+import dev.weft.fuse.server.FuseUring;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.jar.JarFile;
  * weft            JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount SOURCE MOUNTPOINT            (bin/weft mount ...)
  * weft-lifo       JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --idle lifo SOURCE MOUNTPOINT
  * weft-threadlet  JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --dispatch threadlet SOURCE MOUNTPOINT
+ * weft-uring      JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --transport uring SOURCE MOUNTPOINT
  * bindfs          bindfs -f --multithreaded --forward-odirect=4096 -o subtype=bindfs SOURCE MOUNTPOINT
  * jfuse           JAVA JVM_ARGS -cp CLASSPATH dev.weft.bench.fuse.peer.JfusePassthrough SOURCE MOUNTPOINT
  * </pre>
@@ -30,13 +32,15 @@ import java.util.jar.JarFile;
  * {@code bin/weft bench}, exactly the command line {@code bin/weft mount} runs. bindfs is single-threaded and clears
  * {@code O_DIRECT} on the backing file by default; {@code --multithreaded} and {@code --forward-odirect} make it
  * serve requests concurrently and open the backing file with {@code O_DIRECT} as weft and the jfuse peer do (bindfs
- * then reads through an aligned bounce buffer, as the peer does).
+ * then reads through an aligned bounce buffer, as the peer does). weft-uring is FUSE over io_uring: the benchmark
+ * turns the fuse module's {@code enable_uring} on for it (root) and back to what it was after.
  */
 public enum FuseVariant {
     NATIVE("native", null),
     WEFT("weft", "fuse.weft"),
     WEFT_LIFO("weft-lifo", "fuse.weft"),
     WEFT_THREADLET("weft-threadlet", "fuse.weft"),
+    WEFT_URING("weft-uring", "fuse.weft"),
     BINDFS("bindfs", "fuse.bindfs"),
     JFUSE("jfuse", "fuse.jfuse");
 
@@ -89,13 +93,15 @@ public enum FuseVariant {
             case NATIVE -> {
                 return List.of();
             }
-            case WEFT, WEFT_LIFO, WEFT_THREADLET -> {
+            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING -> {
                 java(c, l, WEFT_MAIN);
                 c.add("mount");
                 if (this == WEFT_LIFO) {
                     c.addAll(List.of("--idle", "lifo"));
                 } else if (this == WEFT_THREADLET) {
                     c.addAll(List.of("--dispatch", "threadlet"));
+                } else if (this == WEFT_URING) {
+                    c.addAll(List.of("--transport", "uring"));
                 }
             }
             case BINDFS -> c.addAll(List.of(l.bindfs(), "-f", "--multithreaded", "--forward-odirect=4096",
@@ -125,10 +131,13 @@ public enum FuseVariant {
                     + " available");
         }
         return switch (this) {
-            case WEFT, WEFT_LIFO, WEFT_THREADLET -> onClassPath(l.classPath(), WEFT_MAIN)
-                    ? Optional.empty()
-                    : Optional.of(WEFT_MAIN + " (weft-cli) is not on the class path; run the benchmark through"
-                    + " bin/weft bench, whose class path has it");
+            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING -> !onClassPath(l.classPath(), WEFT_MAIN)
+                    ? Optional.of(WEFT_MAIN + " (weft-cli) is not on the class path; run the benchmark through"
+                    + " bin/weft bench, whose class path has it")
+                    : this == WEFT_URING && !Files.exists(FuseUring.ENABLE_PARAMETER)
+                    ? Optional.of(FuseUring.ENABLE_PARAMETER + " is missing: this kernel has no FUSE over io_uring"
+                    + " (Linux 6.14+ with CONFIG_FUSE_IO_URING)")
+                    : Optional.empty();
             case BINDFS -> findProgram(l.bindfs()).isPresent()
                     ? Optional.empty()
                     : Optional.of("bindfs not found (looked for '" + l.bindfs() + "' on PATH): apt-get install bindfs");

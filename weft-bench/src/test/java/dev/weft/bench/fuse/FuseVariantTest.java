@@ -22,7 +22,8 @@ class FuseVariantTest {
 
     @Test
     void keysInReportOrderWithNativeFirst() {
-        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "bindfs", "jfuse"), FuseVariant.keys());
+        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "bindfs", "jfuse"),
+                FuseVariant.keys());
         assertFalse(FuseVariant.NATIVE.mounts());
         assertEquals(List.of(), FuseVariant.NATIVE.command(LAUNCH, SRC, MNT));
     }
@@ -36,7 +37,10 @@ class FuseVariantTest {
                 FuseVariant.WEFT_LIFO.command(LAUNCH, SRC, MNT));
         assertEquals(concat(jvm, List.of("--dispatch", "threadlet", "/work/source", "/work/mnt")),
                 FuseVariant.WEFT_THREADLET.command(LAUNCH, SRC, MNT));
-        for (FuseVariant v : List.of(FuseVariant.WEFT, FuseVariant.WEFT_LIFO, FuseVariant.WEFT_THREADLET)) {
+        assertEquals(concat(jvm, List.of("--transport", "uring", "/work/source", "/work/mnt")),
+                FuseVariant.WEFT_URING.command(LAUNCH, SRC, MNT));
+        for (FuseVariant v : List.of(FuseVariant.WEFT, FuseVariant.WEFT_LIFO, FuseVariant.WEFT_THREADLET,
+                FuseVariant.WEFT_URING)) {
             assertEquals("fuse.weft", v.fsType());
         }
     }

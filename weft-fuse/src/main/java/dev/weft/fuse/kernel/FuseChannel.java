@@ -67,6 +67,11 @@ public final class FuseChannel implements AutoCloseable {
      * Whether {@link #read} returns {@code -EAGAIN} at once when no request is queued (the descriptor is
      * {@code O_NONBLOCK}); such a channel waits for a request with {@link #awaitReadable}.
      */
+    /** The descriptor, e.g. for an io_uring command naming this connection. Closed with the channel. */
+    public int descriptor() {
+        return fd;
+    }
+
     public boolean isNonBlocking() {
         return nonBlocking;
     }

@@ -54,6 +54,12 @@ public final class FuseServer implements AutoCloseable {
      */
     static final int DEFAULT_SPIN_BUDGET = 2_000;
 
+    /**
+     * Entries per io_uring queue: requests a queue holds at once. Each has a payload buffer of the largest request
+     * (1 MiB), so this is also the memory per CPU in MiB.
+     */
+    static final int DEFAULT_RING_DEPTH = 4;
+
     /** See {@link Builder#readSpin}. */
     static final Duration DEFAULT_READ_SPIN = Duration.ZERO;
 
@@ -61,6 +67,7 @@ public final class FuseServer implements AutoCloseable {
     private final FuseFilesystem fs;
     private final FuseConnectionInfo connection;
     private final List<Reader> readers;
+    private final List<RingQueue> ringQueues;
     private final List<Thread> threads;
     private final List<FuseChannel> channels;
     private final ReaderHandoff handoff;
@@ -80,18 +87,23 @@ public final class FuseServer implements AutoCloseable {
         this.connection = connection;
         this.arena = arena;
         this.inFlight = new InFlightRequests();
-        this.handoff = b.idleOrder == IdleOrder.LIFO ? new ReaderHandoff(b.threads, b.spinBudget) : null;
-        this.readers = new ArrayList<>(b.threads);
-        this.threads = new ArrayList<>(b.threads);
-        this.channels = new ArrayList<>(b.threads);
-        this.followers = new ArrayList<>(b.threads);
-        this.ended = new CountDownLatch(b.threads);
+        boolean uring = b.transport == Transport.IO_URING;
+        // under io_uring one reader on /dev/fuse is enough for what still comes there, unless the user asked for more
+        int readerCount = uring && !b.threadsSet ? 1 : b.threads;
+        int queueCount = uring ? FuseUring.possibleCpus() : 0;
+        this.handoff = b.idleOrder == IdleOrder.LIFO ? new ReaderHandoff(readerCount, b.spinBudget) : null;
+        this.readers = new ArrayList<>(readerCount);
+        this.ringQueues = new ArrayList<>(queueCount);
+        this.threads = new ArrayList<>(readerCount + queueCount);
+        this.channels = new ArrayList<>(readerCount);
+        this.followers = new ArrayList<>(readerCount);
+        this.ended = new CountDownLatch(readerCount + queueCount);
         Operations ops = new Operations(fs);
         RequestBuffers.Pool pool = new RequestBuffers.Pool(arena);
         ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
                 ? (b.group != null ? b.group : Threadlets.defaultGroup()) : null;
         boolean spin = b.readSpin.toNanos() > 0;
-        for (int i = 0; i < b.threads; i++) {
+        for (int i = 0; i < readerCount; i++) {
             FuseChannel ch = spin ? device.cloneNonBlockingChannel()
                     : i == 0 ? device.channel() : device.cloneChannel();
             channels.add(ch);
@@ -102,6 +114,12 @@ public final class FuseServer implements AutoCloseable {
             followers.add(r.follower);
             readers.add(r);
             threads.add(t);
+        }
+        for (int q = 0; q < queueCount; q++) {
+            RingQueue rq = new RingQueue(q, b.ringDepth, InitNegotiation.MAX_WRITE, device.channel(), ops, inFlight,
+                    b.errorHandler, this::destroyOnce);
+            ringQueues.add(rq);
+            threads.add(Thread.ofPlatform().name("weft-fuse-ring-" + q).daemon().unstarted(() -> runRingQueue(rq)));
         }
         this.shutdownHook = b.unmountOnExit ? Thread.ofPlatform().name("weft-fuse-unmount").unstarted(() -> {
             try {
@@ -137,6 +155,16 @@ public final class FuseServer implements AutoCloseable {
         }
     }
 
+    private void runRingQueue(RingQueue q) {
+        try {
+            q.run();
+        } catch (Throwable t) {
+            config.errorHandler.accept("io_uring queue " + q.qid() + " failed", t);
+        } finally {
+            ended.countDown();
+        }
+    }
+
     private void destroyOnce() {
         if (destroyed.compareAndSet(false, true)) {
             fs.destroy();
@@ -168,7 +196,11 @@ public final class FuseServer implements AutoCloseable {
         for (Reader r : readers) {
             ReaderHandoff.Follower f = r.follower;
             s.add(new FuseServerStats(r.index(), r.requests, r.replies, r.errors, r.interrupts, r.blockedHandlers,
-                    f.promotions, f.spinsWon, f.parks, r.spunReads, r.polls));
+                    f.promotions, f.spinsWon, f.parks, r.spunReads, r.polls, -1));
+        }
+        for (RingQueue q : ringQueues) {
+            s.add(new FuseServerStats(readers.size() + q.qid(), q.requests, q.replies, q.errors, 0, 0, 0, 0, 0, 0, 0,
+                    q.qid()));
         }
         return s;
     }
@@ -223,6 +255,9 @@ public final class FuseServer implements AutoCloseable {
     public static final class Builder {
         private final FuseFilesystem fs;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private boolean threadsSet;
+        private Transport transport = Transport.DEV_FUSE;
+        private int ringDepth = DEFAULT_RING_DEPTH;
         private Dispatch dispatch = Dispatch.INLINE;
         private IdleOrder idleOrder = IdleOrder.FIFO;
         private FuseDevice.Options options = FuseDevice.Options.defaults();
@@ -249,6 +284,27 @@ public final class FuseServer implements AutoCloseable {
                 throw new IllegalArgumentException("threads must be 1..1024, got " + n);
             }
             this.threads = n;
+            this.threadsSet = true;
+            return this;
+        }
+
+        /**
+         * How requests reach the server ({@link Transport#DEV_FUSE} by default). {@link Transport#IO_URING} needs
+         * the kernel to offer {@code FUSE_OVER_IO_URING} at INIT, and the mount fails with the reason if it does
+         * not; with it, {@link #threads} counts the {@code /dev/fuse} readers kept beside the queues (default 1).
+         * Dispatch under io_uring is always inline on the queue's thread.
+         */
+        public Builder transport(Transport t) {
+            this.transport = Objects.requireNonNull(t, "transport");
+            return this;
+        }
+
+        /** Entries per io_uring queue ({@link Transport#IO_URING}), 1..64; default {@link #DEFAULT_RING_DEPTH}. */
+        public Builder ringDepth(int entries) {
+            if (entries < 1 || entries > 64) {
+                throw new IllegalArgumentException("ringDepth must be 1..64, got " + entries);
+            }
+            this.ringDepth = entries;
             return this;
         }
 
@@ -329,10 +385,18 @@ public final class FuseServer implements AutoCloseable {
          * @throws IOException the mount failed (with its cause), or the kernel's protocol is too old
          */
         public FuseServer mount(Path mountpoint) throws IOException {
+            if (transport == Transport.IO_URING && dispatch == Dispatch.THREADLET) {
+                throw new IllegalArgumentException("threadlet dispatch needs the /dev/fuse transport: under io_uring"
+                        + " each queue's thread handles its requests inline");
+            }
             FuseDevice device = FuseDevice.mount(mountpoint, options, mounter);
             Arena arena = Arena.ofShared();
             try {
                 FuseConnectionInfo info = negotiate(device, arena);
+                if (transport == Transport.IO_URING
+                        && (info.flags() & dev.weft.fuse.proto.FuseKernelLayout.FUSE_OVER_IO_URING) == 0) {
+                    throw new IOException(FuseUring.whyNotOffered(info));
+                }
                 fs.init(info);
                 FuseServer server = new FuseServer(this, device, info, arena);
                 server.start();
@@ -368,7 +432,8 @@ public final class FuseServer implements AutoCloseable {
                 if (req.opcode() != FuseOpcode.INIT) {
                     throw new IOException("the kernel's first request is " + req + ", not INIT");
                 }
-                InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache);
+                InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache,
+                        transport == Transport.IO_URING);
                 long w = ch.write(b.callState, b.out, o.replyLength());
                 if (o.failure() != null) {
                     throw o.failure();
@@ -386,6 +451,7 @@ public final class FuseServer implements AutoCloseable {
     @Override
     public String toString() {
         return "FuseServer[" + mountpoint() + ", " + readers.size() + " threads, " + config.dispatch + ", "
-                + config.idleOrder + "]";
+                + config.idleOrder + (ringQueues.isEmpty() ? "" : ", " + ringQueues.size() + " io_uring queues")
+                + "]";
     }
 }

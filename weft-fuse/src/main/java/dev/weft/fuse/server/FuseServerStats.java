@@ -3,7 +3,7 @@ package dev.weft.fuse.server;
 /**
  * One server thread's counters.
  *
- * @param thread          the thread's index ({@code weft-fuse-N})
+ * @param thread          the thread's index: {@code weft-fuse-N} for readers, then the io_uring queues in order
  * @param requests        requests read
  * @param replies         replies written (FORGETs and INTERRUPTs get none)
  * @param errors          replies the kernel refused
@@ -14,8 +14,10 @@ package dev.weft.fuse.server;
  * @param parks           parks while waiting for a hand-off (LIFO)
  * @param spunReads       requests found by reading again while spinning (read spin on)
  * @param polls           sleeps in {@code poll} waiting for a request (read spin on)
+ * @param ringQueue       for a thread serving an io_uring queue ({@link Transport#IO_URING}), the queue (its CPU);
+ *                        -1 for a {@code /dev/fuse} reader
  */
 public record FuseServerStats(int thread, long requests, long replies, long errors, long interrupts,
                               long blockedHandlers, long handoffs, long handoffsSpun, long parks, long spunReads,
-                              long polls) {
+                              long polls, int ringQueue) {
 }

@@ -49,11 +49,17 @@ final class InitNegotiation {
     private InitNegotiation() {
     }
 
-    /** The capability flags weft asks for; {@code writebackCache} adds {@code FUSE_WRITEBACK_CACHE}. */
-    static long wanted(boolean writebackCache) {
+    /**
+     * The capability flags weft asks for; {@code writebackCache} adds {@code FUSE_WRITEBACK_CACHE}, {@code uring}
+     * adds {@code FUSE_OVER_IO_URING}.
+     */
+    static long wanted(boolean writebackCache, boolean uring) {
         long f = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_PARALLEL_DIROPS | FUSE_DO_READDIRPLUS
                 | FUSE_READDIRPLUS_AUTO | FUSE_ASYNC_DIO | FUSE_AUTO_INVAL_DATA | FUSE_INIT_EXT;
-        return writebackCache ? f | FUSE_WRITEBACK_CACHE : f;
+        if (writebackCache) {
+            f |= FUSE_WRITEBACK_CACHE;
+        }
+        return uring ? f | FUSE_OVER_IO_URING : f;
     }
 
     /** What {@link #answer} decided: the reply to write, and the connection, or null to wait for another INIT. */
@@ -66,7 +72,7 @@ final class InitNegotiation {
      * @return the reply; {@code connection} is null when the kernel's major is newer (weft replied with its own
      * version, and the kernel sends INIT again) or when the kernel is too old ({@code failure} says so)
      */
-    static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache) {
+    static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring) {
         MemorySegment in = init.fixedBody();
         int major = (int) IN_MAJOR.get(in);
         int minor = (int) IN_MINOR.get(in);
@@ -87,7 +93,7 @@ final class InitNegotiation {
         if ((offered & FUSE_INIT_EXT) != 0 && in.byteSize() >= FUSE_INIT_IN.byteSize()) {
             offered |= Integer.toUnsignedLong((int) IN_FLAGS2.get(in)) << 32;
         }
-        long granted = offered & wanted(writebackCache);
+        long granted = offered & wanted(writebackCache, uring);
         int negotiated = Math.min(minor, KERNEL_MINOR_VERSION);
         OUT_MAJOR.set(body, KERNEL_VERSION);
         OUT_MINOR.set(body, negotiated);

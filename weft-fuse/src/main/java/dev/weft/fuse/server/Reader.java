@@ -201,23 +201,32 @@ final class Reader implements Runnable {
     }
 
     private void handleAndReply(FuseRequest req, RequestContext ctx, RequestBuffers b) {
-        long len;
-        try {
-            len = operations.dispatch(req, ctx, b.out);
-        } catch (FuseException e) {
-            len = FuseReplyEncoder.replyError(b.out, req.unique(), e.errno());
-        } catch (RuntimeException | Error e) {
-            errorHandler.accept("handler for " + req + " failed; replying EIO", e);
-            len = FuseReplyEncoder.replyError(b.out, req.unique(), LinuxErrno.EIO);
-        } finally {
-            inFlight.unregister(ctx);
-        }
+        long len = handleRequest(operations, inFlight, errorHandler, req, ctx, b.out);
         if (len == Operations.NO_REPLY) {
             return;
         }
         // an interrupted request still gets the handler's own reply: EINTR when it gave up (checkInterrupted), its
         // result when it finished, since what it did (an open file, a created name) has happened
         reply(b, len);
+    }
+
+    /**
+     * Runs the handler of {@code req} (registered in {@code inFlight} as {@code ctx}) and writes its reply into
+     * {@code out}; returns the reply's length or {@link Operations#NO_REPLY}. A {@link FuseException} becomes its
+     * errno, any other exception EIO (and goes to {@code errorHandler}). Shared by both transports.
+     */
+    static long handleRequest(Operations operations, InFlightRequests inFlight, BiConsumer<String, Throwable> errorHandler,
+            FuseRequest req, RequestContext ctx, MemorySegment out) {
+        try {
+            return operations.dispatch(req, ctx, out);
+        } catch (FuseException e) {
+            return FuseReplyEncoder.replyError(out, req.unique(), e.errno());
+        } catch (RuntimeException | Error e) {
+            errorHandler.accept("handler for " + req + " failed; replying EIO", e);
+            return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EIO);
+        } finally {
+            inFlight.unregister(ctx);
+        }
     }
 
     private void reply(RequestBuffers b, long len) {

@@ -1,0 +1,189 @@
+package dev.weft.fuse.server;
+
+import dev.weft.fuse.kernel.FuseChannel;
+import dev.weft.fuse.proto.FuseOpcode;
+import dev.weft.fuse.proto.FuseProtocolException;
+import dev.weft.fuse.proto.FuseReplyEncoder;
+import dev.weft.fuse.proto.FuseRequest;
+import dev.weft.fuse.proto.FuseRingEntry;
+import dev.weft.fuse.proto.LinuxErrno;
+import dev.weft.sched.internal.CpuAffinity;
+import dev.weft.uring.IoUring;
+import dev.weft.uring.kernel.IoUringConstants;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.function.BiConsumer;
+
+import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_IO_URING_CMD_COMMIT_AND_FETCH;
+import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_IO_URING_CMD_REGISTER;
+import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_OUT_HEADER;
+import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_URING_CMD_REQ;
+import static dev.weft.fuse.proto.FuseKernelLayout.handle;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One queue of FUSE over io_uring: a platform thread pinned to CPU {@code qid}, which owns an io_uring and serves
+ * the kernel's queue {@code qid}, the queue of the requests that tasks running on that CPU make. The requester
+ * sleeps, the kernel posts the request to an entry of this queue and wakes this thread on the same CPU; the
+ * thread handles it inline and commits the reply with the next fetch in one SQE, which wakes the requester, again
+ * on the same CPU. These are the CPU-local wake-ups of seed 003: no cross-CPU wake-up (an IPI on these VMs) and no
+ * {@code read}/{@code write} on {@code /dev/fuse} per request.
+ *
+ * <h2>Entries</h2>
+ * {@code depth} entries, each registered with {@code FUSE_IO_URING_CMD_REGISTER} (its two buffers as an iovec
+ * pair: the {@code fuse_uring_req_header} and a payload of the connection's maximum size) and answered with
+ * {@code FUSE_IO_URING_CMD_COMMIT_AND_FETCH}. The reply buffer is laid out so that a reply's arguments land at the
+ * start of the payload: the reply buffer begins {@code sizeof(fuse_out_header)} bytes before it, and READ data is
+ * read straight into the page-aligned payload. A request is copied into a private buffer in {@code /dev/fuse}'s
+ * layout (see {@link FuseRingEntry}), so the same decoder and handlers serve both transports.
+ *
+ * <h2>Ending</h2>
+ * When the connection ends (unmount, abort) the kernel completes each entry's command with an error
+ * ({@code ENOTCONN}); the thread ends when every entry has. FORGET and INTERRUPT never come through a ring: the
+ * kernel sends them on {@code /dev/fuse}, where the server keeps a reader.
+ */
+final class RingQueue implements Runnable {
+    private static final VarHandle CMD_COMMIT_ID = handle(FUSE_URING_CMD_REQ, "commit_id");
+    private static final VarHandle CMD_QID = handle(FUSE_URING_CMD_REQ, "qid");
+    private static final long OUT_HEADER = FUSE_OUT_HEADER.byteSize();
+    private static final long PAGE = RequestBuffers.PAGE;
+
+    private final int qid;
+    private final int depth;
+    private final long payloadSize;
+    private final FuseChannel channel;
+    private final Operations operations;
+    private final InFlightRequests inFlight;
+    private final BiConsumer<String, Throwable> errorHandler;
+    private final Runnable onDestroy;
+
+    volatile long requests;
+    volatile long replies;
+    volatile long errors;
+    /** Entries whose command the kernel has not ended; the owner's. */
+    private int live;
+    private volatile boolean pinned;
+
+    RingQueue(int qid, int depth, long payloadSize, FuseChannel channel, Operations operations,
+            InFlightRequests inFlight, BiConsumer<String, Throwable> errorHandler, Runnable onDestroy) {
+        this.qid = qid;
+        this.depth = depth;
+        this.payloadSize = payloadSize;
+        this.channel = channel;
+        this.operations = operations;
+        this.inFlight = inFlight;
+        this.errorHandler = errorHandler;
+        this.onDestroy = onDestroy;
+    }
+
+    int qid() {
+        return qid;
+    }
+
+    boolean pinned() {
+        return pinned;
+    }
+
+    /** One registered entry: its two buffers, the iovec pair naming them, and the reply view. */
+    private record Entry(MemorySegment headers, MemorySegment payload, MemorySegment out, MemorySegment iovecs) {
+        static Entry allocate(Arena arena, long payloadSize) {
+            MemorySegment headers = arena.allocate(FuseRingEntry.headersSize(), 64).fill((byte) 0);
+            MemorySegment region = arena.allocate(PAGE + payloadSize, PAGE);
+            MemorySegment payload = region.asSlice(PAGE, payloadSize);
+            MemorySegment out = region.asSlice(PAGE - OUT_HEADER, OUT_HEADER + payloadSize);
+            MemorySegment iovecs = arena.allocate(32, 8);
+            iovecs.set(JAVA_LONG, 0, headers.address());
+            iovecs.set(JAVA_LONG, 8, headers.byteSize());
+            iovecs.set(JAVA_LONG, 16, payload.address());
+            iovecs.set(JAVA_LONG, 24, payload.byteSize());
+            return new Entry(headers, payload, out, iovecs);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            CpuAffinity.pinCurrentThread(qid);
+            pinned = true;
+        } catch (RuntimeException notAllowed) {
+            // a CPU outside this process's affinity mask: the queue still works, its wake-ups are just not local
+        }
+        try (Arena arena = Arena.ofConfined();
+             IoUring ring = IoUring.open(Math.max(8, 2 * depth),
+                     IoUring.attemptsWith(IoUringConstants.IORING_SETUP_SQE128))) {
+            long inSize = InitNegotiation.MAX_WRITE + InitNegotiation.HEADER_ROOM;
+            MemorySegment in = arena.allocate(inSize + PAGE, PAGE)
+                    .asSlice(PAGE - RequestBuffers.WRITE_DATA_OFFSET, inSize);
+            MemorySegment cmd = arena.allocate(FUSE_URING_CMD_REQ);
+            Entry[] entries = new Entry[depth];
+            for (int i = 0; i < depth; i++) {
+                entries[i] = Entry.allocate(arena, payloadSize);
+                submitCommand(ring, cmd, i, entries[i], FUSE_IO_URING_CMD_REGISTER, 0);
+            }
+            live = depth;
+            ring.submit();
+            while (live > 0) {
+                ring.submitAndWait(1);
+                ring.forEachCompletion((ud, res, flags) -> {
+                    int i = (int) ud;
+                    if (res < 0) {
+                        live--;
+                        if (!isConnectionEnd(res)) {
+                            errors++;
+                            errorHandler.accept("FUSE io_uring queue " + qid + ": an entry's command failed with "
+                                    + dev.weft.uring.kernel.LinuxErrno.name(res) + "; the entry is dropped", null);
+                        }
+                        return;
+                    }
+                    Entry e = entries[i];
+                    long reply = serve(e, in);
+                    FuseRingEntry.fromReply(e.out, reply, e.headers);
+                    submitCommand(ring, cmd, i, e, FUSE_IO_URING_CMD_COMMIT_AND_FETCH, FuseRingEntry.commitId(e.headers));
+                });
+            }
+        }
+    }
+
+    private void submitCommand(IoUring ring, MemorySegment cmd, int index, Entry e, int op, long commitId) {
+        cmd.fill((byte) 0);
+        CMD_COMMIT_ID.set(cmd, commitId);
+        CMD_QID.set(cmd, (short) qid);
+        ring.sqe().uringCmd(index, channel.descriptor(), op, e.iovecs, 2, cmd);
+    }
+
+    private static boolean isConnectionEnd(int res) {
+        return res == -LinuxErrno.ENOTCONN || res == -LinuxErrno.ECONNABORTED || res == -LinuxErrno.ENODEV
+                || res == -dev.weft.uring.kernel.LinuxErrno.ECANCELED;
+    }
+
+    /** Handles the request in {@code e}; returns the length of the reply written into {@code e.out}. */
+    private long serve(Entry e, MemorySegment in) {
+        requests++;
+        long commitId = FuseRingEntry.commitId(e.headers);
+        FuseRequest req;
+        try {
+            req = FuseRequest.decode(in, FuseRingEntry.toRequest(e.headers, e.payload, in));
+        } catch (FuseProtocolException x) {
+            errors++;
+            errorHandler.accept("malformed request on io_uring queue " + qid + ": " + x.getMessage(), null);
+            return FuseReplyEncoder.replyError(e.out, commitId, x.errno());
+        }
+        replies++;
+        FuseOpcode op = req.opcode();
+        if (op == FuseOpcode.DESTROY) {
+            onDestroy.run();
+            return FuseReplyEncoder.replyOk(e.out, req.unique(), 0);
+        }
+        if (op == FuseOpcode.INIT || op == FuseOpcode.INTERRUPT || op == FuseOpcode.FORGET
+                || op == FuseOpcode.BATCH_FORGET) {
+            // the kernel sends these on /dev/fuse; here they would have no request to commit to
+            return FuseReplyEncoder.replyError(e.out, req.unique(), LinuxErrno.EINVAL);
+        }
+        RequestContext ctx = new RequestContext(req.unique(), req.uid(), req.gid(), req.pid());
+        inFlight.register(ctx);
+        long len = Reader.handleRequest(operations, inFlight, errorHandler, req, ctx, e.out);
+        return len == Operations.NO_REPLY ? FuseReplyEncoder.replyOk(e.out, req.unique(), 0) : len;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.weft.fuse.server;
+
+import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.sched.internal.CpuAffinity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * FUSE over io_uring against the real kernel: the server's queues (one per CPU) serve the requests made on their
+ * CPU; interrupts still reach handlers; a kernel that does not offer it fails the mount with the reason; unmounts
+ * end the queues. Turns the fuse module's {@code enable_uring} on for the class and puts it back after.
+ */
+class FuseUringKernelTest {
+    private static boolean wasEnabled;
+
+    @TempDir
+    Path mnt;
+
+    @BeforeAll
+    static void enableUring() throws IOException {
+        FuseDeviceKernelTest.requireKernel();
+        if (!Files.exists(FuseUring.ENABLE_PARAMETER)) {
+            String cause = FuseUring.ENABLE_PARAMETER + " is missing: the kernel has no FUSE over io_uring";
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
+            }
+            Assumptions.abort(cause);
+        }
+        wasEnabled = FuseUring.setEnabled(true);
+    }
+
+    @AfterAll
+    static void restore() throws IOException {
+        if (Files.exists(FuseUring.ENABLE_PARAMETER)) {
+            FuseUring.setEnabled(wasEnabled);
+        }
+    }
+
+    @Test
+    void eachCpusQueueServesTheRequestsMadeOnThatCpu() throws Exception {
+        MemoryFilesystem fs = new MemoryFilesystem().put("hello", "hello, ring\n");
+        int cpus = FuseUring.possibleCpus();
+        try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false)
+                .mount(mnt)) {
+            assertEquals("hello, ring\n", Files.readString(mnt.resolve("hello")));
+            try (Stream<Path> s = Files.list(mnt)) {
+                assertEquals(List.of("hello"), s.map(p -> p.getFileName().toString()).toList());
+            }
+            // a writer pinned to each CPU: CREATE, WRITE, FLUSH, RELEASE always reach the server
+            List<Thread> writers = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                int c = cpu;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        CpuAffinity.pinCurrentThread(c);
+                        for (int i = 0; i < 30; i++) {
+                            Path p = mnt.resolve("cpu" + c + "-" + i);
+                            String text = "written on cpu " + c + ", file " + i;
+                            Files.writeString(p, text);
+                            assertEquals(text, new String(fs.data.get(fs.names.get(p.getFileName().toString())),
+                                    StandardCharsets.UTF_8));
+                        }
+                        Files.delete(mnt.resolve("cpu" + c + "-0"));
+                        assertFalse(fs.names.containsKey("cpu" + c + "-0"));
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }));
+            }
+            for (Thread t : writers) {
+                t.join(Duration.ofSeconds(60));
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("a writer failed", failure.get());
+            }
+            List<FuseServerStats> queues = server.stats().stream().filter(s -> s.ringQueue() >= 0).toList();
+            assertEquals(cpus, queues.size(), server.stats()::toString);
+            for (FuseServerStats q : queues) {
+                // 30 files of at least 4 requests each were made on this queue's CPU
+                assertTrue(q.requests() >= 120, "queue " + q.ringQueue() + ": " + q);
+                assertEquals(q.requests(), q.replies(), q::toString);
+                assertEquals(0, q.errors(), q::toString);
+            }
+        }
+        assertTrue(fs.destroyed, "destroy is called on close");
+        assertFalse(FuseServerKernelTest.isMounted(mnt), "unmounted after close");
+    }
+
+    @Test
+    void anInterruptComesOnDevFuseAndReachesTheHandlerOfARingRequest() throws Exception {
+        MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
+        try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false)
+                .mount(mnt)) {
+            Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
+            assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+            new ProcessBuilder("kill", "-INT", Long.toString(cat.pid())).start().waitFor();
+            assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "cat ended after the signal");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!fs.slowSawInterrupt && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(fs.slowSawInterrupt, "the handler saw the interrupt");
+            assertTrue(server.stats().stream().filter(s -> s.ringQueue() < 0)
+                    .mapToLong(FuseServerStats::interrupts).sum() >= 1, "read by the /dev/fuse reader");
+            fs.releaseSlow();
+        }
+    }
+
+    @Test
+    void anUnmountFromOutsideEndsTheQueues() throws Exception {
+        MemoryFilesystem fs = new MemoryFilesystem().put("a", "x");
+        FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false).mount(mnt);
+        assertEquals("x", Files.readString(mnt.resolve("a")));
+        Process umount = new ProcessBuilder("umount", mnt.toString()).redirectErrorStream(true).start();
+        assertEquals(0, umount.waitFor(), new String(umount.getInputStream().readAllBytes()));
+        assertTrue(server.awaitUnmount(Duration.ofSeconds(20)), "readers and queues stop after umount");
+        server.close();
+    }
+
+    @Test
+    void aKernelWithUringSwitchedOffFailsTheMountWithTheReason() throws Exception {
+        FuseUring.setEnabled(false);
+        try {
+            IOException e = assertThrows(IOException.class, () -> FuseServer.builder(new MemoryFilesystem())
+                    .transport(Transport.IO_URING).unmountOnExit(false).mount(mnt));
+            assertTrue(e.getMessage().contains("echo 1 > " + FuseUring.ENABLE_PARAMETER), e.getMessage());
+            assertFalse(FuseServerKernelTest.isMounted(mnt), "nothing left mounted");
+        } finally {
+            FuseUring.setEnabled(true);
+        }
+    }
+
+    @Test
+    void threadletDispatchIsRefusedUnderIoUring() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FuseServer
+                .builder(new MemoryFilesystem()).transport(Transport.IO_URING).dispatch(Dispatch.THREADLET)
+                .mount(mnt));
+        assertTrue(e.getMessage().contains("threadlet dispatch needs the /dev/fuse transport"), e.getMessage());
+    }
+}
