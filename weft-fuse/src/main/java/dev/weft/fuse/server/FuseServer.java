@@ -55,10 +55,17 @@ public final class FuseServer implements AutoCloseable {
     static final int DEFAULT_SPIN_BUDGET = 2_000;
 
     /**
-     * Entries per io_uring queue: requests a queue holds at once. Each has a payload buffer of the largest request
-     * (1 MiB), so this is also the memory per CPU in MiB.
+     * Threads per io_uring queue. A thread handles its requests inline, one at a time: while a handler blocks (a
+     * disk read), the queue's other threads take the next requests made on that CPU; when all are busy, requests
+     * wait in the kernel's queue for the next entry a thread commits and fetches.
      */
-    static final int DEFAULT_RING_DEPTH = 4;
+    static final int DEFAULT_RING_THREADS = 2;
+    /**
+     * Entries per io_uring thread. One: an entry the kernel fills while its thread is busy waits for that thread
+     * even if the queue's other threads are idle, so with handlers that block, more entries per thread only add
+     * waits. Each entry has a payload buffer of the largest request (1 MiB).
+     */
+    static final int DEFAULT_RING_DEPTH = 1;
 
     /** See {@link Builder#readSpin}. */
     static final Duration DEFAULT_READ_SPIN = Duration.ZERO;
@@ -91,13 +98,14 @@ public final class FuseServer implements AutoCloseable {
         // under io_uring one reader on /dev/fuse is enough for what still comes there, unless the user asked for more
         int readerCount = uring && !b.threadsSet ? 1 : b.threads;
         int queueCount = uring ? FuseUring.possibleCpus() : 0;
+        int ringThreadCount = queueCount * b.ringThreads;
         this.handoff = b.idleOrder == IdleOrder.LIFO ? new ReaderHandoff(readerCount, b.spinBudget) : null;
         this.readers = new ArrayList<>(readerCount);
-        this.ringQueues = new ArrayList<>(queueCount);
-        this.threads = new ArrayList<>(readerCount + queueCount);
+        this.ringQueues = new ArrayList<>(ringThreadCount);
+        this.threads = new ArrayList<>(readerCount + ringThreadCount);
         this.channels = new ArrayList<>(readerCount);
         this.followers = new ArrayList<>(readerCount);
-        this.ended = new CountDownLatch(readerCount + queueCount);
+        this.ended = new CountDownLatch(readerCount + ringThreadCount);
         Operations ops = new Operations(fs);
         RequestBuffers.Pool pool = new RequestBuffers.Pool(arena);
         ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
@@ -116,10 +124,13 @@ public final class FuseServer implements AutoCloseable {
             threads.add(t);
         }
         for (int q = 0; q < queueCount; q++) {
-            RingQueue rq = new RingQueue(q, b.ringDepth, InitNegotiation.MAX_WRITE, device.channel(), ops, inFlight,
-                    b.errorHandler, this::destroyOnce);
-            ringQueues.add(rq);
-            threads.add(Thread.ofPlatform().name("weft-fuse-ring-" + q).daemon().unstarted(() -> runRingQueue(rq)));
+            for (int t = 0; t < b.ringThreads; t++) {
+                RingQueue rq = new RingQueue(q, b.ringDepth, InitNegotiation.MAX_WRITE, device.channel(), ops,
+                        inFlight, b.errorHandler, this::destroyOnce);
+                ringQueues.add(rq);
+                threads.add(Thread.ofPlatform().name("weft-fuse-ring-" + q + "." + t).daemon()
+                        .unstarted(() -> runRingQueue(rq)));
+            }
         }
         this.shutdownHook = b.unmountOnExit ? Thread.ofPlatform().name("weft-fuse-unmount").unstarted(() -> {
             try {
@@ -199,8 +210,7 @@ public final class FuseServer implements AutoCloseable {
                     f.promotions, f.spinsWon, f.parks, r.spunReads, r.polls, -1));
         }
         for (RingQueue q : ringQueues) {
-            s.add(new FuseServerStats(readers.size() + q.qid(), q.requests, q.replies, q.errors, 0, 0, 0, 0, 0, 0, 0,
-                    q.qid()));
+            s.add(new FuseServerStats(s.size(), q.requests, q.replies, q.errors, 0, 0, 0, 0, 0, 0, 0, q.qid()));
         }
         return s;
     }
@@ -258,6 +268,7 @@ public final class FuseServer implements AutoCloseable {
         private boolean threadsSet;
         private Transport transport = Transport.DEV_FUSE;
         private int ringDepth = DEFAULT_RING_DEPTH;
+        private int ringThreads = DEFAULT_RING_THREADS;
         private Dispatch dispatch = Dispatch.INLINE;
         private IdleOrder idleOrder = IdleOrder.FIFO;
         private FuseDevice.Options options = FuseDevice.Options.defaults();
@@ -299,7 +310,22 @@ public final class FuseServer implements AutoCloseable {
             return this;
         }
 
-        /** Entries per io_uring queue ({@link Transport#IO_URING}), 1..64; default {@link #DEFAULT_RING_DEPTH}. */
+        /**
+         * Threads per io_uring queue ({@link Transport#IO_URING}), 1..64; default {@link #DEFAULT_RING_THREADS}. All
+         * of a queue's threads are pinned to its CPU, and each registers {@link #ringDepth} entries of its own.
+         */
+        public Builder ringThreads(int perQueue) {
+            if (perQueue < 1 || perQueue > 64) {
+                throw new IllegalArgumentException("ringThreads must be 1..64, got " + perQueue);
+            }
+            this.ringThreads = perQueue;
+            return this;
+        }
+
+        /**
+         * Entries each io_uring thread registers ({@link Transport#IO_URING}), 1..64; default
+         * {@link #DEFAULT_RING_DEPTH}.
+         */
         public Builder ringDepth(int entries) {
             if (entries < 1 || entries > 64) {
                 throw new IllegalArgumentException("ringDepth must be 1..64, got " + entries);

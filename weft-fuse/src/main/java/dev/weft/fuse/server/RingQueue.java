@@ -24,8 +24,9 @@ import static dev.weft.fuse.proto.FuseKernelLayout.handle;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One queue of FUSE over io_uring: a platform thread pinned to CPU {@code qid}, which owns an io_uring and serves
- * the kernel's queue {@code qid}, the queue of the requests that tasks running on that CPU make. The requester
+ * One thread of a queue of FUSE over io_uring: a platform thread pinned to CPU {@code qid}, which owns an io_uring
+ * and serves the kernel's queue {@code qid}, the queue of the requests that tasks running on that CPU make (a queue
+ * may have several such threads, each with entries of its own; the kernel fills the entry that became free last). The requester
  * sleeps, the kernel posts the request to an entry of this queue and wakes this thread on the same CPU; the
  * thread handles it inline and commits the reply with the next fetch in one SQE, which wakes the requester, again
  * on the same CPU. These are the CPU-local wake-ups of seed 003: no cross-CPU wake-up (an IPI on these VMs) and no

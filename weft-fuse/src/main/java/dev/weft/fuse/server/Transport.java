@@ -9,8 +9,9 @@ public enum Transport {
     DEV_FUSE,
     /**
      * FUSE over io_uring (Linux 6.14+, {@code FUSE_OVER_IO_URING}, with the {@code fuse} module's
-     * {@code enable_uring} parameter set): one queue per CPU, served by a thread pinned to that CPU, which gets the
-     * requests of tasks running there and commits each reply with the next fetch in one SQE. A reader on
+     * {@code enable_uring} parameter set): one queue per CPU, served by threads pinned to that CPU
+     * ({@link FuseServer.Builder#ringThreads}), which get the requests of tasks running there and commit each reply
+     * with the next fetch in one SQE. A reader on
      * {@code /dev/fuse} stays for what the kernel still sends there (FORGET, INTERRUPT, requests before the queues
      * are ready).
      */

@@ -90,13 +90,18 @@ class FuseUringKernelTest {
             if (failure.get() != null) {
                 throw new AssertionError("a writer failed", failure.get());
             }
-            List<FuseServerStats> queues = server.stats().stream().filter(s -> s.ringQueue() >= 0).toList();
-            assertEquals(cpus, queues.size(), server.stats()::toString);
-            for (FuseServerStats q : queues) {
+            List<FuseServerStats> ringThreads = server.stats().stream().filter(s -> s.ringQueue() >= 0).toList();
+            assertEquals(cpus * FuseServer.DEFAULT_RING_THREADS, ringThreads.size(), server.stats()::toString);
+            for (int q = 0; q < cpus; q++) {
+                int queue = q;
+                List<FuseServerStats> its = ringThreads.stream().filter(s -> s.ringQueue() == queue).toList();
                 // 30 files of at least 4 requests each were made on this queue's CPU
-                assertTrue(q.requests() >= 120, "queue " + q.ringQueue() + ": " + q);
-                assertEquals(q.requests(), q.replies(), q::toString);
-                assertEquals(0, q.errors(), q::toString);
+                long requests = its.stream().mapToLong(FuseServerStats::requests).sum();
+                assertTrue(requests >= 120, "queue " + q + ": " + its);
+                for (FuseServerStats t : its) {
+                    assertEquals(t.requests(), t.replies(), t::toString);
+                    assertEquals(0, t.errors(), t::toString);
+                }
             }
         }
         assertTrue(fs.destroyed, "destroy is called on close");
@@ -120,6 +125,35 @@ class FuseUringKernelTest {
             assertTrue(server.stats().stream().filter(s -> s.ringQueue() < 0)
                     .mapToLong(FuseServerStats::interrupts).sum() >= 1, "read by the /dev/fuse reader");
             fs.releaseSlow();
+        }
+    }
+
+    @Test
+    void aHandlerThatBlocksLeavesItsCpusOtherRequestsToTheQueuesOtherThread() throws Exception {
+        MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read").put("hello", "still served");
+        try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).ringThreads(2)
+                .unmountOnExit(false).mount(mnt)) {
+            // the slow read, made on CPU 0, holds one of queue 0's threads in its handler
+            Process cat = new ProcessBuilder("taskset", "-c", "0", "cat", mnt.resolve("slow").toString())
+                    .redirectErrorStream(true).start();
+            try {
+                assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+                AtomicReference<String> read = new AtomicReference<>();
+                Thread reader = Thread.ofPlatform().start(() -> {
+                    CpuAffinity.pinCurrentThread(0);
+                    try {
+                        read.set(Files.readString(mnt.resolve("hello")));
+                    } catch (IOException e) {
+                        read.set(e.toString());
+                    }
+                });
+                assertTrue(reader.join(Duration.ofSeconds(20)), "a request made on CPU 0 waited for the slow one");
+                assertEquals("still served", read.get());
+            } finally {
+                fs.releaseSlow();
+                cat.destroy();
+                cat.waitFor(20, TimeUnit.SECONDS);
+            }
         }
     }
 
