@@ -4,6 +4,8 @@ import dev.weft.fuse.kernel.FuseDeviceKernelTest;
 import dev.weft.fuse.kernel.FuseMounts;
 import dev.weft.fuse.server.Dispatch;
 import dev.weft.fuse.server.FuseServer;
+import dev.weft.fuse.server.FuseUring;
+import dev.weft.fuse.server.Transport;
 import dev.weft.fuse.server.IdleOrder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -36,12 +38,37 @@ class PassthroughMountTest {
     private FuseServer server;
     private PassthroughFilesystem fs;
 
+    /** What enable_uring was before a test over io_uring switched it on; null if none did. */
+    private Boolean uringWas;
+
     private void mount(Dispatch dispatch, IdleOrder idle) throws IOException {
+        mount(FuseServer.builder(fsOverNewSource()).dispatch(dispatch).idleOrder(idle));
+    }
+
+    /** Mounts over FUSE io_uring, switching the fuse module's enable_uring on for the test. */
+    private void mountOverIoUring() throws IOException {
+        FuseDeviceKernelTest.requireKernel();
+        if (!Files.exists(FuseUring.ENABLE_PARAMETER)) {
+            String cause = FuseUring.ENABLE_PARAMETER + " is missing: the kernel has no FUSE over io_uring";
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
+            }
+            Assumptions.abort(cause);
+        }
+        uringWas = FuseUring.setEnabled(true);
+        mount(FuseServer.builder(fsOverNewSource()).transport(Transport.IO_URING));
+    }
+
+    private PassthroughFilesystem fsOverNewSource() throws IOException {
         FuseDeviceKernelTest.requireKernel();
         source = Files.createTempDirectory(Path.of("/var/tmp"), "weft-pt-src");
         mnt = Files.createTempDirectory("weft-pt-mnt");
         fs = new PassthroughFilesystem(source);
-        server = FuseServer.builder(fs).dispatch(dispatch).idleOrder(idle).unmountOnExit(false).mount(mnt);
+        return fs;
+    }
+
+    private void mount(FuseServer.Builder b) throws IOException {
+        server = b.unmountOnExit(false).mount(mnt);
     }
 
     @AfterEach
@@ -49,6 +76,9 @@ class PassthroughMountTest {
         if (server != null) {
             server.close();
             fs.close();
+        }
+        if (uringWas != null) {
+            FuseUring.setEnabled(uringWas);
         }
         if (mnt != null && FuseMounts.find(mnt).isPresent()) {
             FuseMounts.unmount(mnt, true);
@@ -198,6 +228,18 @@ class PassthroughMountTest {
     @Test
     void fioVerifiesEveryBlockItWrote() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.LIFO);
+        fioVerify();
+    }
+
+    @Test
+    void fioVerifiesEveryBlockItWroteOverIoUring() throws Exception {
+        mountOverIoUring();
+        fioVerify();
+        assertTrue(server.stats().stream().filter(st -> st.ringQueue() >= 0)
+                .mapToLong(dev.weft.fuse.server.FuseServerStats::requests).sum() > 16384, "the queues served fio");
+    }
+
+    private void fioVerify() throws Exception {
         requireTool("fio");
         Process fio = new ProcessBuilder("fio", "--name=verify", "--directory=" + mnt, "--size=32m", "--bs=4k",
                 "--rw=randwrite", "--ioengine=psync", "--direct=1", "--numjobs=2", "--verify=crc32c",
@@ -211,6 +253,16 @@ class PassthroughMountTest {
     @Test
     void stressNgFileStressorsRunWithoutFailures() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.FIFO);
+        stressNg();
+    }
+
+    @Test
+    void stressNgFileStressorsRunWithoutFailuresOverIoUring() throws Exception {
+        mountOverIoUring();
+        stressNg();
+    }
+
+    private void stressNg() throws Exception {
         requireTool("stress-ng");
         Process p = new ProcessBuilder("stress-ng", "--temp-path", mnt.toString(), "--timeout", "10s",
                 "--metrics-brief", "--hdd", "2", "--hdd-bytes", "8m", "--dir", "1", "--rename", "1", "--link", "1",
