@@ -34,6 +34,8 @@ abstract class OwnerStateFields extends OwnerStatePad {
     int handoffStreak;
     /** Runs, as an int the owner reads plainly: the scheduling tick policies use for periodic checks. */
     int tick;
+    /** When the server last polled its {@link ServerPoller} between runs (System.nanoTime). */
+    long lastPoll;
     /**
      * Runs, hand-offs, steals, stolen, spins, parks ({@link Server#RUNS} and the others) at indexes
      * {@link #COUNTERS_AT}..: an array of its own, padded at both ends for the same reason.

@@ -44,6 +44,11 @@ public final class Server extends Thread {
      * batch (one {@code io_uring_enter} for up to this many), and their completions are reaped in one.
      */
     static final int POLL_INTERVAL = 16;
+    /**
+     * A busy server also polls when this long has passed since its last poll, so that long runs (workers that
+     * compute a while before they block) do not hold a handed-over operation back for {@link #POLL_INTERVAL} of them.
+     */
+    static final long POLL_MAX_DELAY_NANOS = 20_000;
     static final int RUNS = 0, HANDOFFS = 1, STEALS = 2, STOLEN = 3, SPINS = 4, PARKS = 5;
 
     final ConcurrencyGroup group;
@@ -194,8 +199,12 @@ public final class Server extends Thread {
     /** Runs one worker, or waits for one. False when the server must exit. */
     private boolean step() {
         ServerPoller p = poller;
-        if (p != null && (own.tick & (POLL_INTERVAL - 1)) == 0) {
-            p.poll(); // completions unpark their workers into this server's queues or others'
+        if (p != null) {
+            long now = System.nanoTime();
+            if ((own.tick & (POLL_INTERVAL - 1)) == 0 || now - own.lastPoll > POLL_MAX_DELAY_NANOS) {
+                own.lastPoll = now;
+                p.poll(); // completions unpark their workers into this server's queues or others'
+            }
         }
         WorkerTask sw = own.switchTo;
         if (sw != null) { // a worker on this server switched to it: it runs now
