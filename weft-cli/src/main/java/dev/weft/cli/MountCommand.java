@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
- *            [--allow-other] [--ro] [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
+ *            [--ring-threads N] [--allow-other] [--ro] [--writeback-cache] [--fsname NAME] [--read-spin-us US]
+ *            SOURCE MOUNTPOINT
  * weft umount [--abort] MOUNTPOINT
  * </pre>
  *
@@ -32,21 +33,26 @@ import java.util.concurrent.CountDownLatch;
 final class MountCommand {
     static final String MOUNT_USAGE = """
             usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
-                              [--allow-other] [--ro] [--writeback-cache] [--fsname NAME] [--read-spin-us US]
-                              SOURCE MOUNTPOINT""";
+                              [--ring-threads N] [--allow-other] [--ro] [--writeback-cache] [--fsname NAME]
+                              [--read-spin-us US] SOURCE MOUNTPOINT""";
     static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
 
     private MountCommand() {
     }
 
     /** The parsed arguments of {@code weft mount}. */
-    /** {@code threads} 0: the server's default (one per CPU; one /dev/fuse reader under io_uring). */
-    record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, boolean allowOther,
+    /**
+     * {@code threads} 0: the server's default (one per CPU; one /dev/fuse reader under io_uring); {@code ringThreads}
+     * 0: the server's default per io_uring queue.
+     */
+    record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
+                     boolean allowOther,
                      boolean readOnly, boolean writebackCache, String fsname, java.time.Duration readSpin, Path source,
                      Path mountpoint) {
 
         static MountArgs parse(String[] args) {
             int threads = 0;
+            int ringThreads = 0;
             Transport transport = Transport.DEV_FUSE;
             Dispatch dispatch = Dispatch.INLINE;
             IdleOrder idle = IdleOrder.FIFO;
@@ -57,17 +63,8 @@ final class MountCommand {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
-                    case "--threads" -> {
-                        String v = value(args, ++i, a);
-                        try {
-                            threads = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--threads needs a number, got '" + v + "'");
-                        }
-                        if (threads < 1 || threads > 1024) {
-                            throw new IllegalArgumentException("--threads must be 1..1024, got " + threads);
-                        }
-                    }
+                    case "--threads" -> threads = number(value(args, ++i, a), a, 1024);
+                    case "--ring-threads" -> ringThreads = number(value(args, ++i, a), a, 64);
                     case "--dispatch" -> dispatch = choice(Dispatch.class, value(args, ++i, a), a);
                     case "--idle" -> idle = choice(IdleOrder.class, value(args, ++i, a), a);
                     case "--transport" -> transport = switch (value(args, ++i, a)) {
@@ -105,8 +102,25 @@ final class MountCommand {
             }
             Path source = Path.of(positional.get(0)).toAbsolutePath().normalize();
             Path mountpoint = Path.of(positional.get(1)).toAbsolutePath().normalize();
-            return new MountArgs(threads, dispatch, idle, transport, allowOther, readOnly, writeback,
+            if (ringThreads > 0 && transport != Transport.IO_URING) {
+                throw new IllegalArgumentException("--ring-threads applies to --transport uring only");
+            }
+            return new MountArgs(threads, dispatch, idle, transport, ringThreads, allowOther, readOnly, writeback,
                     fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source, mountpoint);
+        }
+
+        /** {@code v} as a number in 1..{@code max}, or an error naming {@code option}. */
+        private static int number(String v, String option, int max) {
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a number, got '" + v + "'");
+            }
+            if (n < 1 || n > max) {
+                throw new IllegalArgumentException(option + " must be 1.." + max + ", got " + n);
+            }
+            return n;
         }
 
         private static String value(String[] args, int i, String option) {
@@ -152,6 +166,9 @@ final class MountCommand {
                     .idleOrder(a.idle()).transport(a.transport()).writebackCache(a.writebackCache());
             if (a.threads() > 0) {
                 builder.threads(a.threads());
+            }
+            if (a.ringThreads() > 0) {
+                builder.ringThreads(a.ringThreads());
             }
             if (a.readSpin() != null) {
                 builder.readSpin(a.readSpin());

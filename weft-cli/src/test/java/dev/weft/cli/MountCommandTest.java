@@ -19,9 +19,10 @@ class MountCommandTest {
     void parsesEveryOption() {
         MountCommand.MountArgs a = MountCommand.MountArgs.parse(new String[]{"--threads", "3", "--dispatch",
                 "threadlet", "--idle", "LIFO", "--allow-other", "--ro", "--writeback-cache", "--fsname", "src",
-                "--read-spin-us", "25", "--transport", "uring", "/a", "b"});
+                "--read-spin-us", "25", "--transport", "uring", "--ring-threads", "3", "/a", "b"});
         assertEquals(3, a.threads());
         assertEquals(Transport.IO_URING, a.transport());
+        assertEquals(3, a.ringThreads());
         assertEquals(Dispatch.THREADLET, a.dispatch());
         assertEquals(IdleOrder.LIFO, a.idle());
         assertTrue(a.allowOther() && a.readOnly() && a.writebackCache());
@@ -48,6 +49,9 @@ class MountCommandTest {
         assertMessage("--dispatch must be one of [inline, threadlet], got 'pool'", "--dispatch", "pool", "/a", "/b");
         assertMessage("--idle must be one of [lifo, fifo], got 'random'", "--idle", "random", "/a", "/b");
         assertMessage("--transport must be one of [dev, uring], got 'tcp'", "--transport", "tcp", "/a", "/b");
+        assertMessage("--ring-threads must be 1..64, got 65", "--transport", "uring", "--ring-threads", "65", "/a",
+                "/b");
+        assertMessage("--ring-threads applies to --transport uring only", "--ring-threads", "2", "/a", "/b");
         assertMessage("--fsname needs a value", "/a", "/b", "--fsname");
         assertMessage("unknown option --bogus", "--bogus", "/a", "/b");
         assertMessage("expected SOURCE and MOUNTPOINT, got 1 arguments [/a]", "/a");

@@ -6,6 +6,7 @@ import dev.weft.fuse.proto.FuseProtocolException;
 import dev.weft.fuse.proto.FuseReplyEncoder;
 import dev.weft.fuse.proto.FuseRequest;
 import dev.weft.fuse.proto.LinuxErrno;
+import dev.weft.fuse.server.FuseUring;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,23 @@ public class FuseDeviceKernelTest {
             }
             Assumptions.abort(cause);
         }
+    }
+
+    /**
+     * After {@link #requireKernel}: switches FUSE over io_uring on ({@code enable_uring}, root) and returns what it
+     * was, for the test to put back. A kernel without it fails the test under {@code WEFT_REQUIRE_KERNEL=1} and skips
+     * it otherwise.
+     */
+    public static boolean enableFuseUring() throws java.io.IOException {
+        requireKernel();
+        if (!Files.exists(FuseUring.ENABLE_PARAMETER)) {
+            String cause = FuseUring.ENABLE_PARAMETER + " is missing: the kernel has no FUSE over io_uring";
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
+            }
+            Assumptions.abort(cause);
+        }
+        return FuseUring.setEnabled(true);
     }
 
     /** The smallest server: a root directory with nothing in it. Records the opcodes it saw. */

@@ -47,15 +47,7 @@ class PassthroughMountTest {
 
     /** Mounts over FUSE io_uring, switching the fuse module's enable_uring on for the test. */
     private void mountOverIoUring() throws IOException {
-        FuseDeviceKernelTest.requireKernel();
-        if (!Files.exists(FuseUring.ENABLE_PARAMETER)) {
-            String cause = FuseUring.ENABLE_PARAMETER + " is missing: the kernel has no FUSE over io_uring";
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
-            }
-            Assumptions.abort(cause);
-        }
-        uringWas = FuseUring.setEnabled(true);
+        uringWas = FuseDeviceKernelTest.enableFuseUring();
         mount(FuseServer.builder(fsOverNewSource()).transport(Transport.IO_URING));
     }
 

@@ -100,8 +100,12 @@ class FuseServerKernelTest {
     @Test
     void anUnmountFromOutsideEndsTheServer() throws Exception {
         FuseDeviceKernelTest.requireKernel();
-        MemoryFilesystem fs = new MemoryFilesystem().put("a", "x");
-        FuseServer server = FuseServer.builder(fs).threads(3).unmountOnExit(false).mount(mnt);
+        assertAnOutsideUnmountEndsTheServer(FuseServer.builder(new MemoryFilesystem().put("a", "x")).threads(3), mnt);
+    }
+
+    /** Mounts {@code b} at {@code mnt}, reads "a" through it, unmounts with umount(8), and sees every thread stop. */
+    static void assertAnOutsideUnmountEndsTheServer(FuseServer.Builder b, Path mnt) throws Exception {
+        FuseServer server = b.unmountOnExit(false).mount(mnt);
         assertEquals("x", Files.readString(mnt.resolve("a")));
         Process umount = new ProcessBuilder("umount", mnt.toString()).redirectErrorStream(true).start();
         assertEquals(0, umount.waitFor(), new String(umount.getInputStream().readAllBytes()));

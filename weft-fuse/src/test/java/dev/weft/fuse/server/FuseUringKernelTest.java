@@ -3,7 +3,6 @@ package dev.weft.fuse.server;
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
 import dev.weft.sched.internal.CpuAffinity;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,15 +33,7 @@ class FuseUringKernelTest {
 
     @BeforeAll
     static void enableUring() throws IOException {
-        FuseDeviceKernelTest.requireKernel();
-        if (!Files.exists(FuseUring.ENABLE_PARAMETER)) {
-            String cause = FuseUring.ENABLE_PARAMETER + " is missing: the kernel has no FUSE over io_uring";
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
-            }
-            Assumptions.abort(cause);
-        }
-        wasEnabled = FuseUring.setEnabled(true);
+        wasEnabled = FuseDeviceKernelTest.enableFuseUring();
     }
 
     @AfterAll
@@ -159,13 +150,8 @@ class FuseUringKernelTest {
 
     @Test
     void anUnmountFromOutsideEndsTheQueues() throws Exception {
-        MemoryFilesystem fs = new MemoryFilesystem().put("a", "x");
-        FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false).mount(mnt);
-        assertEquals("x", Files.readString(mnt.resolve("a")));
-        Process umount = new ProcessBuilder("umount", mnt.toString()).redirectErrorStream(true).start();
-        assertEquals(0, umount.waitFor(), new String(umount.getInputStream().readAllBytes()));
-        assertTrue(server.awaitUnmount(Duration.ofSeconds(20)), "readers and queues stop after umount");
-        server.close();
+        FuseServerKernelTest.assertAnOutsideUnmountEndsTheServer(
+                FuseServer.builder(new MemoryFilesystem().put("a", "x")).transport(Transport.IO_URING), mnt);
     }
 
     @Test
