@@ -64,14 +64,53 @@ final class RingFile implements FileIo {
 
     @Override
     public long read(long position, MemorySegment dst) throws IOException {
-        return run((p, sqe, ud) -> transfer(p, sqe, ud, false, dst, position),
-                () -> LinuxCalls.pread(fd, dst, dst.byteSize(), position));
+        return transfer(false, position, dst);
     }
 
     @Override
     public long write(long position, MemorySegment src) throws IOException {
-        return run((p, sqe, ud) -> transfer(p, sqe, ud, true, src, position),
-                () -> LinuxCalls.pwrite(fd, src, src.byteSize(), position));
+        return transfer(true, position, src);
+    }
+
+    /**
+     * The hot path, read or write of one buffer: on a ring worker one {@link Transfer} object is all it allocates
+     * (no preparer or call lambdas); anywhere else the system call.
+     */
+    private long transfer(boolean write, long position, MemorySegment buf) throws IOException {
+        acquire();
+        try {
+            UringServerPoller poller = UringServerPoller.current();
+            if (poller == null) {
+                return ConcurrencyGroup.blocking(() -> write ? LinuxCalls.pwrite(fd, buf, buf.byteSize(), position)
+                        : LinuxCalls.pread(fd, buf, buf.byteSize(), position));
+            }
+            Transfer op = new Transfer(this, write, buf, position);
+            poller.handOff(op);
+            return op.await();
+        } finally {
+            release();
+        }
+    }
+
+    /** A parked worker's read or write: prepares its own SQE. */
+    private static final class Transfer extends UringOperation.Parking {
+        private final RingFile file;
+        private final boolean write;
+        private final MemorySegment buf;
+        private final long position;
+
+        Transfer(RingFile file, boolean write, MemorySegment buf, long position) {
+            super(null);
+            this.file = file;
+            this.write = write;
+            this.buf = buf;
+            this.position = position;
+        }
+
+        @Override
+        void prepare(UringServerPoller poller, Sqe sqe, long userData) {
+            file.transfer(poller, sqe, userData, write, buf, position);
+        }
     }
 
     @Override
@@ -142,19 +181,22 @@ final class RingFile implements FileIo {
     /** Server thread: one read or write, fixed file and fixed buffer where they apply. */
     private void transfer(UringServerPoller p, Sqe sqe, long ud, boolean write, MemorySegment buf, long position) {
         int index = p.registeredBufferIndex(buf);
-        onFile(p, sqe, file -> {
-            if (index >= 0) {
-                if (write) {
-                    sqe.writeFixed(ud, file, buf, position, index);
-                } else {
-                    sqe.readFixed(ud, file, buf, position, index);
-                }
-            } else if (write) {
-                sqe.write(ud, file, buf, position);
+        int slot = registered ? p.fileSlot(this) : -1; // as onFile, without its lambda on this hot path
+        int file = slot >= 0 ? slot : fd;
+        if (index >= 0) {
+            if (write) {
+                sqe.writeFixed(ud, file, buf, position, index);
             } else {
-                sqe.read(ud, file, buf, position);
+                sqe.readFixed(ud, file, buf, position, index);
             }
-        });
+        } else if (write) {
+            sqe.write(ud, file, buf, position);
+        } else {
+            sqe.read(ud, file, buf, position);
+        }
+        if (slot >= 0) {
+            sqe.fixedFile();
+        }
     }
 
     /**

@@ -54,7 +54,8 @@ abstract class UringOperation {
         }
     }
 
-    final void prepare(UringServerPoller poller, Sqe sqe, long userData) {
+    /** Server thread: fills the operation's SQE; by default with the {@link Preparer} it was made with. */
+    void prepare(UringServerPoller poller, Sqe sqe, long userData) {
         preparer.prepare(poller, sqe, userData);
     }
 

@@ -5,7 +5,6 @@ import dev.weft.sched.Server;
 import dev.weft.sched.ServerPoller;
 
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -36,7 +35,9 @@ public final class UringServerPoller implements ServerPoller {
     private final IoUring ring;
     private final ConcurrentLinkedQueue<UringOperation> handOff = new ConcurrentLinkedQueue<>();
     /** Values: an {@link UringOperation}, or a {@link ChainStep} of a syslet. Server thread only. */
-    private final Map<Long, Object> inFlight = new HashMap<>();
+    private final InFlightTable inFlight = new InFlightTable(256);
+    /** {@link #completed}, made once: a lambda made in {@link #poll} would be a new object per poll. */
+    private final CompletionConsumer onCompletion = this::completed;
     /** Registered file slots free for syslets (a stack), and syslets waiting for one. Server thread only. */
     private final int[] freeSlots = new int[CHAIN_SLOTS];
     private int freeSlotCount;
@@ -216,26 +217,29 @@ public final class UringServerPoller implements ServerPoller {
         // with DEFER_TASKRUN the kernel posts CQEs only when the owner enters the ring: forEachCompletion does
         // that when the ring says completion work waits (IORING_SQ_TASKRUN), so look whenever operations are out
         if (!inFlight.isEmpty()) {
-            int n = ring.forEachCompletion((ud, res, flags) -> {
-                Object done = inFlight.remove(ud);
-                if (done instanceof UringOperation o) {
-                    o.finish(res);
-                } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
-                    // a file the chain left open (no close step, or a cancelled one) stays in the slot until the
-                    // next openat into it replaces it
-                    freeSlots[freeSlotCount++] = step.chain().slot();
-                    step.chain().finish(0);
-                    UringChain next = waitingChains.poll();
-                    if (next != null) {
-                        startChain(next);
-                        ring.submit();
-                    }
-                }
-            });
+            int n = ring.forEachCompletion(onCompletion);
             completed += n;
             any |= n > 0;
         }
         return any;
+    }
+
+    /** Server thread, for each CQE of an operation: its outcome. */
+    private void completed(long ud, int res, int flags) {
+        Object done = inFlight.remove(ud);
+        if (done instanceof UringOperation o) {
+            o.finish(res);
+        } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
+            // a file the chain left open (no close step, or a cancelled one) stays in the slot until the next
+            // openat into it replaces it
+            freeSlots[freeSlotCount++] = step.chain().slot();
+            step.chain().finish(0);
+            UringChain next = waitingChains.poll();
+            if (next != null) {
+                startChain(next);
+                ring.submit();
+            }
+        }
     }
 
     /** Prepares a syslet's linked SQEs into a free slot, or queues it until one frees; returns SQEs prepared. */
