@@ -213,6 +213,12 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             return;
         }
         int fd = AtCalls.openBeneath(p.fd, NativeArgs.component(name), Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
+        if (fd == -LinuxErrno.ENOENT && (entrySeconds > 0 || entryNanos > 0)) {
+            // a negative entry (nodeid 0): the kernel caches the name's absence for the entry timeout, as
+            // passthrough_hp does, instead of asking again at every open or stat of a name about to be created
+            entry.nodeid(0).generation(0).entryValidFor(entrySeconds, entryNanos);
+            return;
+        }
         check(fd);
         register(fd, entry);
     }

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * How long the kernel may cache what {@link PassthroughFilesystem} replies.
  *
- * @param entryTimeout how long a name-to-inode binding may be cached
+ * @param entryTimeout how long a name-to-inode binding may be cached, and the absence of a name (LOOKUP of a missing
+ *                     name answers with a negative entry for this long; with zero it answers ENOENT)
  * @param attrTimeout  how long an inode's attributes may be cached
  * @param keepCache    whether an open keeps the file's page cache ({@code FOPEN_KEEP_CACHE}) and a directory's
  *                     listing may be cached ({@code FOPEN_CACHE_DIR}): right when the source changes only through

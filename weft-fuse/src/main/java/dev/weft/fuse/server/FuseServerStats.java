@@ -5,7 +5,7 @@ package dev.weft.fuse.server;
  *
  * @param thread          the thread's index: {@code weft-fuse-N} for readers, then the io_uring queues in order
  * @param requests        requests read
- * @param replies         replies written (FORGETs and INTERRUPTs get none)
+ * @param replies         replies written (FORGETs and INTERRUPTs get none); for an io_uring thread, replies committed
  * @param errors          replies the kernel refused
  * @param interrupts      FUSE_INTERRUPTs read
  * @param blockedHandlers handlers that blocked under threadlet dispatch and finished on the group

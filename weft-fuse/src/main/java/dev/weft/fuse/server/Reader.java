@@ -215,8 +215,8 @@ final class Reader implements Runnable {
      * {@code out}; returns the reply's length or {@link Operations#NO_REPLY}. A {@link FuseException} becomes its
      * errno, any other exception EIO (and goes to {@code errorHandler}). Shared by both transports.
      */
-    static long handleRequest(Operations operations, InFlightRequests inFlight, BiConsumer<String, Throwable> errorHandler,
-            FuseRequest req, RequestContext ctx, MemorySegment out) {
+    static long handleRequest(Operations operations, InFlightRequests inFlight,
+            BiConsumer<String, Throwable> errorHandler, FuseRequest req, RequestContext ctx, MemorySegment out) {
         try {
             return operations.dispatch(req, ctx, out);
         } catch (FuseException e) {

@@ -26,24 +26,24 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * One thread of a queue of FUSE over io_uring: a platform thread pinned to CPU {@code qid}, which owns an io_uring
  * and serves the kernel's queue {@code qid}, the queue of the requests that tasks running on that CPU make (a queue
- * may have several such threads, each with entries of its own; the kernel fills the entry that became free last). The requester
- * sleeps, the kernel posts the request to an entry of this queue and wakes this thread on the same CPU; the
- * thread handles it inline and commits the reply with the next fetch in one SQE, which wakes the requester, again
- * on the same CPU. These are the CPU-local wake-ups of seed 003: no cross-CPU wake-up (an IPI on these VMs) and no
+ * may have several such threads, each with entries of its own; the kernel fills the entry that became free last). The
+ * requester sleeps, the kernel posts the request to an entry of this queue and wakes this thread on the same CPU; the
+ * thread handles it inline and commits the reply with the next fetch in one SQE, which wakes the requester, again on
+ * the same CPU. These are the CPU-local wake-ups of seed 003: no cross-CPU wake-up (an IPI on these VMs) and no
  * {@code read}/{@code write} on {@code /dev/fuse} per request.
  *
  * <h2>Entries</h2>
- * {@code depth} entries, each registered with {@code FUSE_IO_URING_CMD_REGISTER} (its two buffers as an iovec
- * pair: the {@code fuse_uring_req_header} and a payload of the connection's maximum size) and answered with
- * {@code FUSE_IO_URING_CMD_COMMIT_AND_FETCH}. The reply buffer is laid out so that a reply's arguments land at the
- * start of the payload: the reply buffer begins {@code sizeof(fuse_out_header)} bytes before it, and READ data is
- * read straight into the page-aligned payload. A request is copied into a private buffer in {@code /dev/fuse}'s
- * layout (see {@link FuseRingEntry}), so the same decoder and handlers serve both transports.
+ * {@code depth} entries, each registered with {@code FUSE_IO_URING_CMD_REGISTER} (its two buffers as an iovec pair:
+ * the {@code fuse_uring_req_header} and a payload of the connection's maximum size) and answered with {@code
+ * FUSE_IO_URING_CMD_COMMIT_AND_FETCH}. The reply buffer is laid out so that a reply's arguments land at the start of
+ * the payload: the reply buffer begins {@code sizeof(fuse_out_header)} bytes before it, and READ data is read
+ * straight into the page-aligned payload. A request is copied into a private buffer in {@code /dev/fuse}'s layout
+ * (see {@link FuseRingEntry}), so the same decoder and handlers serve both transports.
  *
  * <h2>Ending</h2>
- * When the connection ends (unmount, abort) the kernel completes each entry's command with an error
- * ({@code ENOTCONN}); the thread ends when every entry has. FORGET and INTERRUPT never come through a ring: the
- * kernel sends them on {@code /dev/fuse}, where the server keeps a reader.
+ * When the connection ends (unmount, abort) the kernel completes each entry's command with an error ({@code
+ * ENOTCONN}); the thread ends when every entry has. FORGET and INTERRUPT never come through a ring: the kernel sends
+ * them on {@code /dev/fuse}, where the server keeps a reader.
  */
 final class RingQueue implements Runnable {
     private static final VarHandle CMD_COMMIT_ID = handle(FUSE_URING_CMD_REQ, "commit_id");
@@ -141,7 +141,9 @@ final class RingQueue implements Runnable {
                     Entry e = entries[i];
                     long reply = serve(e, in);
                     FuseRingEntry.fromReply(e.out, reply, e.headers);
-                    submitCommand(ring, cmd, i, e, FUSE_IO_URING_CMD_COMMIT_AND_FETCH, FuseRingEntry.commitId(e.headers));
+                    submitCommand(ring, cmd, i, e, FUSE_IO_URING_CMD_COMMIT_AND_FETCH,
+                            FuseRingEntry.commitId(e.headers));
+                    replies++;
                 });
             }
         }
@@ -171,7 +173,6 @@ final class RingQueue implements Runnable {
             errorHandler.accept("malformed request on io_uring queue " + qid + ": " + x.getMessage(), null);
             return FuseReplyEncoder.replyError(e.out, commitId, x.errno());
         }
-        replies++;
         FuseOpcode op = req.opcode();
         if (op == FuseOpcode.DESTROY) {
             onDestroy.run();

@@ -4,6 +4,7 @@ import dev.weft.fuse.FuseAttr;
 import dev.weft.fuse.FuseEntry;
 import dev.weft.fuse.FuseName;
 import dev.weft.fuse.posix.FileMode;
+import dev.weft.fuse.proto.FuseKernelLayout;
 import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,18 @@ class PassthroughLookupTest extends PassthroughFixture {
     }
 
     @Test
-    void aMissingNameIsENOENT() {
+    void aMissingNameIsANegativeEntryForTheEntryTimeout() throws Exception {
+        FuseEntry e = lookup(ROOT, "missing");
+        assertEquals(0, e.nodeid(), "nodeid 0: a negative entry");
+        assertEquals(1L, (long) FuseKernelLayout.handle(FuseKernelLayout.FUSE_ENTRY_OUT, "entry_valid")
+                .get(e.segment()), "cached for the default entry timeout, 1 s");
+    }
+
+    @Test
+    void aMissingNameIsENOENTWhenEntriesAreNotCached() throws Exception {
+        fs.close();
+        fs = new PassthroughFilesystem(source, new PassthroughOptions(java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(1), true));
         assertErrno(LinuxErrno.ENOENT, () -> lookup(ROOT, "missing"));
     }
 

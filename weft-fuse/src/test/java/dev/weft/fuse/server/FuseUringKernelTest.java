@@ -81,7 +81,14 @@ class FuseUringKernelTest {
             if (failure.get() != null) {
                 throw new AssertionError("a writer failed", failure.get());
             }
+            // the kernel may still send requests of its own (a RELEASE in the background): wait for the queues to
+            // be idle, every request read also answered
             List<FuseServerStats> ringThreads = server.stats().stream().filter(s -> s.ringQueue() >= 0).toList();
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                 ringThreads.stream().anyMatch(t -> t.requests() != t.replies()) && System.nanoTime() < deadline; ) {
+                Thread.sleep(10);
+                ringThreads = server.stats().stream().filter(s -> s.ringQueue() >= 0).toList();
+            }
             assertEquals(cpus * FuseServer.DEFAULT_RING_THREADS, ringThreads.size(), server.stats()::toString);
             for (int q = 0; q < cpus; q++) {
                 int queue = q;
