@@ -65,7 +65,6 @@ final class RingQueue implements Runnable {
     volatile long errors;
     /** Entries whose command the kernel has not ended; the owner's. */
     private int live;
-    private volatile boolean pinned;
 
     RingQueue(int qid, int depth, long payloadSize, FuseChannel channel, Operations operations,
             InFlightRequests inFlight, BiConsumer<String, Throwable> errorHandler, Runnable onDestroy) {
@@ -81,10 +80,6 @@ final class RingQueue implements Runnable {
 
     int qid() {
         return qid;
-    }
-
-    boolean pinned() {
-        return pinned;
     }
 
     /** One registered entry: its two buffers, the iovec pair naming them, and the reply view. */
@@ -107,7 +102,6 @@ final class RingQueue implements Runnable {
     public void run() {
         try {
             CpuAffinity.pinCurrentThread(qid);
-            pinned = true;
         } catch (RuntimeException notAllowed) {
             // a CPU outside this process's affinity mask: the queue still works, its wake-ups are just not local
         }
