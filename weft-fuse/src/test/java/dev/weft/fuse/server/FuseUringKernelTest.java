@@ -111,18 +111,7 @@ class FuseUringKernelTest {
         MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
         try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false)
                 .mount(mnt)) {
-            Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
-            assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
-            new ProcessBuilder("kill", "-INT", Long.toString(cat.pid())).start().waitFor();
-            assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "cat ended after the signal");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!fs.slowSawInterrupt && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertTrue(fs.slowSawInterrupt, "the handler saw the interrupt");
-            assertTrue(server.stats().stream().filter(s -> s.ringQueue() < 0)
-                    .mapToLong(FuseServerStats::interrupts).sum() >= 1, "read by the /dev/fuse reader");
-            fs.releaseSlow();
+            FuseServerKernelTest.assertASignalledReadInterruptsItsHandler(server, fs, mnt);
         }
     }
 
