@@ -6,7 +6,7 @@ import dev.weft.fuse.posix.AtCalls;
 import dev.weft.fuse.posix.FdCalls;
 import dev.weft.fuse.posix.Fcntl;
 import dev.weft.fuse.posix.FileMode;
-import dev.weft.fuse.posix.StatxLayout;
+import dev.weft.uring.kernel.StatxLayout;
 
 /**
  * Makes a node the server just created look as if the caller had created it: owned by the caller, with exactly the

@@ -20,7 +20,7 @@ import dev.weft.fuse.posix.Fcntl;
 import dev.weft.fuse.posix.FileMode;
 import dev.weft.fuse.posix.ProcessCalls;
 import dev.weft.fuse.posix.StatvfsLayout;
-import dev.weft.fuse.posix.StatxLayout;
+import dev.weft.uring.kernel.StatxLayout;
 import dev.weft.fuse.posix.TimespecLayout;
 import dev.weft.fuse.posix.XattrCalls;
 import dev.weft.fuse.proto.FuseKernelLayout;

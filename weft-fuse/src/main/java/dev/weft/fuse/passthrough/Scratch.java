@@ -1,7 +1,7 @@
 package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.posix.ProcFdPath;
-import dev.weft.fuse.posix.StatxLayout;
+import dev.weft.uring.kernel.StatxLayout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

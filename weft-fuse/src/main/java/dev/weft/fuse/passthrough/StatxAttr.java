@@ -1,7 +1,7 @@
 package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.FuseAttr;
-import dev.weft.fuse.posix.StatxLayout;
+import dev.weft.uring.kernel.StatxLayout;
 
 import java.lang.foreign.MemorySegment;
 
@@ -22,6 +22,6 @@ final class StatxAttr {
                 .uid(StatxLayout.uid(statx))
                 .gid(StatxLayout.gid(statx))
                 .rdev(StatxLayout.rdevEncoded(statx))
-                .blksize(StatxLayout.blksize(statx));
+                .blksize(StatxLayout.blockSize(statx));
     }
 }

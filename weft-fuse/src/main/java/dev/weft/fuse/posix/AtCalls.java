@@ -1,6 +1,7 @@
 package dev.weft.fuse.posix;
 
 import dev.weft.fuse.proto.LinuxErrno;
+import dev.weft.uring.kernel.StatxLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,7 @@
 package dev.weft.fuse.posix;
 
 import dev.weft.fuse.proto.LinuxErrno;
+import dev.weft.uring.kernel.StatxLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

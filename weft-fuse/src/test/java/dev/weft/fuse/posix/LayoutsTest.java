@@ -15,20 +15,6 @@ class LayoutsTest {
     }
 
     @Test
-    void statxMatchesLinuxStatH() {
-        assertEquals(0x100, StatxLayout.STATX.byteSize());
-        assertEquals(16, StatxLayout.STATX_TIMESTAMP.byteSize());
-        assertEquals(0x10, offset(StatxLayout.STATX, "stx_nlink"));
-        assertEquals(0x1c, offset(StatxLayout.STATX, "stx_mode"));
-        assertEquals(0x20, offset(StatxLayout.STATX, "stx_ino"));
-        assertEquals(0x40, offset(StatxLayout.STATX, "stx_atime"));
-        assertEquals(0x70, offset(StatxLayout.STATX, "stx_mtime"));
-        assertEquals(0x80, offset(StatxLayout.STATX, "stx_rdev_major"));
-        assertEquals(0x88, offset(StatxLayout.STATX, "stx_dev_major"));
-        assertEquals(0xa0, offset(StatxLayout.STATX, "__spare3"));
-    }
-
-    @Test
     void statvfsMatchesGlibc() {
         assertEquals(112, StatvfsLayout.STATVFS.byteSize(), "sizeof(struct statvfs) on x86-64 glibc");
         assertEquals(80, offset(StatvfsLayout.STATVFS, "f_namemax"));

@@ -13,8 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * The result buffer of {@code IORING_OP_STATX}, {@code struct statx} from {@code /usr/include/linux/stat.h} of
- * linux-libc-dev 6.1.187 (architecture-independent):
+ * {@code statx(2)}'s result, and that of {@code IORING_OP_STATX}, from {@code /usr/include/linux/stat.h} of
+ * linux-libc-dev 6.1.187 (the layout is architecture-independent, unlike {@code struct stat}, which is why weft uses
+ * {@code statx}). weft-uring's files and weft-fuse's passthrough both read it through this class:
  * <pre>{@code
  * struct statx_timestamp { __s64 tv_sec; __u32 tv_nsec; __s32 __reserved; };
  *
@@ -28,8 +29,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *     __u64 __spare3[12];                                                               // 0xa0
  * };                                                                                    // 0x100
  * }</pre>
- * weft-fuse has the same layout with more accessors ({@code dev.weft.fuse.posix.StatxLayout}); weft-uring keeps its
- * own so that it depends on weft-core only.
+ * Unsigned fields are read as the signed Java type of the same width; the getters widen where a value can exceed
+ * the signed range ({@link #mode}).
  */
 public final class StatxLayout {
     private StatxLayout() {}
@@ -52,42 +53,86 @@ public final class StatxLayout {
             JAVA_INT.withName("stx_dio_offset_align"), sequenceLayout(12, JAVA_LONG).withName("__spare3"))
             .withName("statx");
 
+    // ---- stx_mask bits: /usr/include/linux/stat.h ----
+
+    /** {@code #define STATX_TYPE 0x00000001U}. */
+    public static final int STATX_TYPE = 0x1;
+    /** {@code #define STATX_MODE 0x00000002U}. */
+    public static final int STATX_MODE = 0x2;
+    /** {@code #define STATX_INO 0x00000100U}. */
+    public static final int STATX_INO = 0x100;
     /** {@code #define STATX_BASIC_STATS 0x000007ffU}: what {@code stat(2)} returns. */
     public static final int STATX_BASIC_STATS = 0x7ff;
     /** {@code #define STATX_DIOALIGN 0x00002000U}: ask for the O_DIRECT alignments (6.1). */
     public static final int STATX_DIOALIGN = 0x2000;
 
     private static final VarHandle MASK = handle("stx_mask");
-    private static final VarHandle MODE = handle("stx_mode");
-    private static final VarHandle SIZE = handle("stx_size");
     private static final VarHandle BLKSIZE = handle("stx_blksize");
     private static final VarHandle NLINK = handle("stx_nlink");
+    private static final VarHandle UID = handle("stx_uid");
+    private static final VarHandle GID = handle("stx_gid");
+    private static final VarHandle MODE = handle("stx_mode");
     private static final VarHandle INO = handle("stx_ino");
+    private static final VarHandle SIZE = handle("stx_size");
     private static final VarHandle BLOCKS = handle("stx_blocks");
-    private static final VarHandle MTIME_SEC = MethodHandles.insertCoordinates(STATX.varHandle(
-            groupElement("stx_mtime"), groupElement("tv_sec")), 1, 0L);
-    private static final VarHandle MTIME_NSEC = MethodHandles.insertCoordinates(STATX.varHandle(
-            groupElement("stx_mtime"), groupElement("tv_nsec")), 1, 0L);
+    private static final VarHandle ATIME_SEC = handle("stx_atime", "tv_sec");
+    private static final VarHandle ATIME_NSEC = handle("stx_atime", "tv_nsec");
+    private static final VarHandle MTIME_SEC = handle("stx_mtime", "tv_sec");
+    private static final VarHandle MTIME_NSEC = handle("stx_mtime", "tv_nsec");
+    private static final VarHandle CTIME_SEC = handle("stx_ctime", "tv_sec");
+    private static final VarHandle CTIME_NSEC = handle("stx_ctime", "tv_nsec");
+    private static final VarHandle RDEV_MAJOR = handle("stx_rdev_major");
+    private static final VarHandle RDEV_MINOR = handle("stx_rdev_minor");
+    private static final VarHandle DEV_MAJOR = handle("stx_dev_major");
+    private static final VarHandle DEV_MINOR = handle("stx_dev_minor");
     private static final VarHandle DIO_MEM_ALIGN = handle("stx_dio_mem_align");
     private static final VarHandle DIO_OFFSET_ALIGN = handle("stx_dio_offset_align");
 
     public static int mask(MemorySegment statx) { return (int) MASK.get(statx); }
-    /** {@code stx_mode}, type and permission bits, widened from {@code __u16}. */
-    public static int mode(MemorySegment statx) { return Short.toUnsignedInt((short) MODE.get(statx)); }
-    public static long size(MemorySegment statx) { return (long) SIZE.get(statx); }
     public static int blockSize(MemorySegment statx) { return (int) BLKSIZE.get(statx); }
     public static int nlink(MemorySegment statx) { return (int) NLINK.get(statx); }
+    public static int uid(MemorySegment statx) { return (int) UID.get(statx); }
+    public static int gid(MemorySegment statx) { return (int) GID.get(statx); }
+    /** {@code stx_mode}, type and permission bits, widened from {@code __u16}. */
+    public static int mode(MemorySegment statx) { return Short.toUnsignedInt((short) MODE.get(statx)); }
     public static long ino(MemorySegment statx) { return (long) INO.get(statx); }
+    public static long size(MemorySegment statx) { return (long) SIZE.get(statx); }
     /** {@code stx_blocks}: 512-byte blocks allocated. */
     public static long blocks(MemorySegment statx) { return (long) BLOCKS.get(statx); }
+    public static long atimeSeconds(MemorySegment statx) { return (long) ATIME_SEC.get(statx); }
+    public static int atimeNanos(MemorySegment statx) { return (int) ATIME_NSEC.get(statx); }
     public static long mtimeSeconds(MemorySegment statx) { return (long) MTIME_SEC.get(statx); }
     public static int mtimeNanos(MemorySegment statx) { return (int) MTIME_NSEC.get(statx); }
+    public static long ctimeSeconds(MemorySegment statx) { return (long) CTIME_SEC.get(statx); }
+    public static int ctimeNanos(MemorySegment statx) { return (int) CTIME_NSEC.get(statx); }
+    public static int rdevMajor(MemorySegment statx) { return (int) RDEV_MAJOR.get(statx); }
+    public static int rdevMinor(MemorySegment statx) { return (int) RDEV_MINOR.get(statx); }
     /** The buffer alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
     public static int dioMemAlign(MemorySegment statx) { return (int) DIO_MEM_ALIGN.get(statx); }
     /** The file offset and length alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
     public static int dioOffsetAlign(MemorySegment statx) { return (int) DIO_OFFSET_ALIGN.get(statx); }
 
+    /** The containing device as one number ({@code major << 32 | minor}): with {@link #ino} it names the inode. */
+    public static long device(MemorySegment statx) {
+        return ((long) (int) DEV_MAJOR.get(statx) << 32) | Integer.toUnsignedLong((int) DEV_MINOR.get(statx));
+    }
+
+    /**
+     * {@code stx_rdev} in the kernel's 32-bit encoding ({@code new_encode_dev} in {@code include/linux/kdev_t.h}:
+     * {@code (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)}), the form {@code fuse_attr.rdev} and the
+     * {@code mknodat} system call use.
+     */
+    public static int rdevEncoded(MemorySegment statx) {
+        int major = rdevMajor(statx);
+        int minor = rdevMinor(statx);
+        return (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+    }
+
     private static VarHandle handle(String field) {
         return MethodHandles.insertCoordinates(STATX.varHandle(groupElement(field)), 1, 0L);
+    }
+
+    private static VarHandle handle(String outer, String inner) {
+        return MethodHandles.insertCoordinates(STATX.varHandle(groupElement(outer), groupElement(inner)), 1, 0L);
     }
 }

@@ -67,6 +67,21 @@ class IoUringLayoutTest {
     }
 
     @Test
+    void statxMatchesLinuxStatH() {
+        assertEquals(0x100, StatxLayout.STATX.byteSize());
+        assertEquals(16, StatxLayout.STATX_TIMESTAMP.byteSize());
+        assertEquals(0x10, offset(StatxLayout.STATX, "stx_nlink"));
+        assertEquals(0x1c, offset(StatxLayout.STATX, "stx_mode"));
+        assertEquals(0x20, offset(StatxLayout.STATX, "stx_ino"));
+        assertEquals(0x40, offset(StatxLayout.STATX, "stx_atime"));
+        assertEquals(0x70, offset(StatxLayout.STATX, "stx_mtime"));
+        assertEquals(0x80, offset(StatxLayout.STATX, "stx_rdev_major"));
+        assertEquals(0x88, offset(StatxLayout.STATX, "stx_dev_major"));
+        assertEquals(0x98, offset(StatxLayout.STATX, "stx_dio_mem_align"));
+        assertEquals(0xa0, offset(StatxLayout.STATX, "__spare3"));
+    }
+
+    @Test
     void opcodeNamesFollowTheEnum() {
         assertEquals("READ", IoUringOpcode.name(IoUringOpcode.IORING_OP_READ));
         assertEquals("WRITE", IoUringOpcode.name(IoUringOpcode.IORING_OP_WRITE));
