@@ -36,8 +36,8 @@ public final class UringServerPoller implements ServerPoller {
     private final ConcurrentLinkedQueue<UringOperation> handOff = new ConcurrentLinkedQueue<>();
     /** Values: an {@link UringOperation}, or a {@link ChainStep} of a syslet. Server thread only. */
     private final InFlightTable inFlight = new InFlightTable(256);
-    /** {@link #completed}, made once: a lambda made in {@link #poll} would be a new object per poll. */
-    private final CompletionConsumer onCompletion = this::completed;
+    /** {@link #finishOperation}, made once: a lambda made in {@link #poll} would be a new object per poll. */
+    private final CompletionConsumer onCompletion = this::finishOperation;
     /** Registered file slots free for syslets (a stack), and syslets waiting for one. Server thread only. */
     private final int[] freeSlots = new int[CHAIN_SLOTS];
     private int freeSlotCount;
@@ -225,7 +225,7 @@ public final class UringServerPoller implements ServerPoller {
     }
 
     /** Server thread, for each CQE of an operation: its outcome. */
-    private void completed(long ud, int res, int flags) {
+    private void finishOperation(long ud, int res, int flags) {
         Object done = inFlight.remove(ud);
         if (done instanceof UringOperation o) {
             o.finish(res);
