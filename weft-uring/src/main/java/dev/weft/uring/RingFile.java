@@ -73,27 +73,25 @@ final class RingFile implements FileIo {
     }
 
     /**
-     * The hot path, read or write of one buffer: on a ring worker one {@link Transfer} object is all it allocates
-     * (no preparer or call lambdas); anywhere else the system call.
+     * The hot path, read or write of one buffer: one {@link Transfer} object is all it allocates (no preparer or call
+     * lambdas).
      */
     private long transfer(boolean write, long position, MemorySegment buf) throws IOException {
-        acquire();
-        try {
-            UringServerPoller poller = UringServerPoller.current();
-            if (poller == null) {
-                return ConcurrencyGroup.blocking(() -> write ? LinuxCalls.pwrite(fd, buf, buf.byteSize(), position)
-                        : LinuxCalls.pread(fd, buf, buf.byteSize(), position));
-            }
-            Transfer op = new Transfer(this, write, buf, position);
-            poller.handOff(op);
-            return op.await();
-        } finally {
-            release();
-        }
+        return run(new Transfer(this, write, buf, position));
     }
 
-    /** A parked worker's read or write: prepares its own SQE. */
-    private static final class Transfer extends UringOperation.Parking {
+    /** An operation on this file: its SQE for a worker of a ring group, the system call itself for anyone else. */
+    private abstract static class FileOp extends UringOperation.Parking {
+        FileOp(UringOperation.Preparer p) {
+            super(p);
+        }
+
+        /** The system call, for a caller that is not a worker of a ring group. */
+        abstract long call();
+    }
+
+    /** A read or write: prepares its own SQE, and is its own system call. */
+    private static final class Transfer extends FileOp {
         private final RingFile file;
         private final boolean write;
         private final MemorySegment buf;
@@ -110,6 +108,12 @@ final class RingFile implements FileIo {
         @Override
         void prepare(UringServerPoller poller, Sqe sqe, long userData) {
             file.transfer(poller, sqe, userData, write, buf, position);
+        }
+
+        @Override
+        long call() {
+            return write ? LinuxCalls.pwrite(file.fd, buf, buf.byteSize(), position)
+                    : LinuxCalls.pread(file.fd, buf, buf.byteSize(), position);
         }
     }
 
@@ -211,15 +215,26 @@ final class RingFile implements FileIo {
         }
     }
 
-    /** On a worker of a ring group: hand the operation to its server and park; otherwise make the call. */
+    /** {@link #run(FileOp)} of the operation {@code preparer} prepares, whose system call is {@code call}. */
     private long run(UringOperation.Preparer preparer, LongSupplier call) throws IOException {
+        return run(new FileOp(preparer) {
+            @Override
+            long call() {
+                return call.getAsLong();
+            }
+        });
+    }
+
+    /** On a worker of a ring group: hand the operation to its server and park; otherwise make the call. */
+    private long run(FileOp op) throws IOException {
         acquire();
         try {
             UringServerPoller poller = UringServerPoller.current();
             if (poller == null) {
-                return ConcurrencyGroup.blocking(call::getAsLong); // the call itself outside a group's worker
+                return ConcurrencyGroup.blocking(op::call); // the call itself outside a group's worker
             }
-            return UringOperation.Parking.handOffAndAwait(poller, preparer);
+            poller.handOff(op);
+            return op.await();
         } finally {
             release();
         }
