@@ -119,20 +119,12 @@ public final class Sqe {
 
     /** {@code IORING_OP_FSYNC}: {@code fsync(fd)}. */
     public Sqe fsync(long userData, int fd) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        fill(IoUringOpcode.IORING_OP_FSYNC, userData, fd, 0, 0, 0, 0);
-        return this;
+        return onFd(IoUringOpcode.IORING_OP_FSYNC, userData, fd, 0);
     }
 
     /** {@code IORING_OP_FSYNC} with {@code IORING_FSYNC_DATASYNC}: {@code fdatasync(fd)}. */
     public Sqe fdatasync(long userData, int fd) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        fill(IoUringOpcode.IORING_OP_FSYNC, userData, fd, 0, 0, 0, IoUringConstants.IORING_FSYNC_DATASYNC);
-        return this;
+        return onFd(IoUringOpcode.IORING_OP_FSYNC, userData, fd, IoUringConstants.IORING_FSYNC_DATASYNC);
     }
 
     /**
@@ -169,11 +161,7 @@ public final class Sqe {
 
     /** {@code IORING_OP_CLOSE}: {@code close(fd)}. */
     public Sqe close(long userData, int fd) {
-        ring.checkOwnerOpen();
-        checkUserData(userData);
-        checkFd(fd, "fd");
-        fill(IoUringOpcode.IORING_OP_CLOSE, userData, fd, 0, 0, 0, 0);
-        return this;
+        return onFd(IoUringOpcode.IORING_OP_CLOSE, userData, fd, 0);
     }
 
     /** {@code IORING_OP_CLOSE} of slot {@code fileSlot} of the registered file table (5.15). */
@@ -326,6 +314,15 @@ public final class Sqe {
         checkBuffer(buffer, length, "buffer");
         checkFileOffset(fileOffset);
         fill(opcode, userData, fd, fileOffset, buffer.address(), length, 0);
+        return this;
+    }
+
+    /** An operation that names only its file (fsync, fdatasync, close), with the per-opcode flags {@code opFlags}. */
+    private Sqe onFd(int opcode, long userData, int fd, int opFlags) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        checkFd(fd, "fd");
+        fill(opcode, userData, fd, 0, 0, 0, opFlags);
         return this;
     }
 
