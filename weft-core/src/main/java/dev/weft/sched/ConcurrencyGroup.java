@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -75,6 +76,9 @@ public final class ConcurrencyGroup implements AutoCloseable {
     private final LongAdder inlineMoved = new LongAdder();
     private final LongAdder switches = new LongAdder();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Counts down as each core server is ready to run workers; {@link #startFailures} holds those that are not. */
+    private final CountDownLatch serversReady;
+    private final java.util.Queue<IllegalStateException> startFailures = new ConcurrentLinkedQueue<>();
     private volatile int state = OPEN;
     private int sparesCreated; // guarded by sparePool
 
@@ -94,6 +98,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
         this.maxSpareServers = b.maxSpareServers;
         this.scheduler = new GroupScheduler(this, b.policy, b.servers, b.idleSpin.toNanos());
         this.live = new LiveWorkers(b.servers);
+        this.serversReady = new CountDownLatch(b.servers);
         int[] cpus = b.pinned ? allowedCpus(b.servers) : null;
         for (int i = 0; i < b.servers; i++) {
             Server s = new Server(this, i, cpus != null ? cpus[i] : -1, false, localQueueCapacity);
@@ -102,6 +107,68 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
         for (Server s : allServers) {
             s.start();
+        }
+        awaitServersReady();
+    }
+
+    /**
+     * Waits until every server has pinned itself and made its poller on its own thread. If one could not, the
+     * group stops (no worker can have started yet: the group is not built) and the failure is thrown here, where
+     * the user asked for the group, rather than killing that server's thread and every worker sent to it.
+     */
+    private void awaitServersReady() {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                serversReady.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (startFailures.isEmpty()) {
+            return;
+        }
+        state = SHUTDOWN;
+        terminate(); // the servers exit their loops and close the pollers they made
+        for (Server s : allServers) {
+            try {
+                s.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        IllegalStateException failure = null;
+        for (IllegalStateException e : startFailures) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
+    }
+
+    /**
+     * A server's thread is ready to run workers ({@code failure} null), or could not pin itself or make its poller.
+     * A core server's failure fails {@link Builder#build()}; a spare's is logged, and the spare runs without a
+     * poller (file I/O that needs one falls back to blocking calls).
+     */
+    void serverReady(Server s, Throwable failure) {
+        if (failure != null) {
+            String what = "server " + s.getName() + " of concurrency group " + name + " could not start: " + failure;
+            if (s.isSpare()) {
+                LOG.log(System.Logger.Level.WARNING, what + "; the spare runs without a ServerPoller", failure);
+            } else {
+                startFailures.add(new IllegalStateException(what, failure));
+            }
+        }
+        if (!s.isSpare()) {
+            serversReady.countDown();
         }
     }
 
@@ -589,7 +656,8 @@ public final class ConcurrencyGroup implements AutoCloseable {
 
         /**
          * Gives each server (spares included) an event source it waits on instead of parking, made on the server's
-         * own thread when it starts: see {@link ServerPoller}. Default none.
+         * own thread when it starts: see {@link ServerPoller}. Default none. If the factory throws for a server,
+         * {@link #build()} stops the group and throws; a spare server lent later runs without a poller.
          */
         public Builder serverPoller(java.util.function.Function<Server, ServerPoller> factory) {
             this.pollerFactory = Objects.requireNonNull(factory, "factory");
@@ -634,9 +702,12 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
 
         /**
-         * Starts the servers.
+         * Starts the servers, and returns once each has pinned itself (with {@link #pinned}) and made its
+         * {@link ServerPoller} (with {@link #serverPoller}) on its own thread.
          *
-         * @throws IllegalStateException when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+         * @throws IllegalStateException when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}, or
+         *                               when a server could not pin itself or make its poller (the message names the
+         *                               server, the cause is what failed; the servers started are stopped again)
          */
         public ConcurrencyGroup build() {
             JdkAccess.ensureAvailable();

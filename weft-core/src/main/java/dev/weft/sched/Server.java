@@ -167,13 +167,13 @@ public final class Server extends Thread {
 
     @Override
     public void run() {
-        if (cpu >= 0) {
-            CpuAffinity.pinCurrentThread(cpu);
+        Throwable failure = null;
+        try {
+            prepare();
+        } catch (RuntimeException | Error e) {
+            failure = e;
         }
-        java.util.function.Function<Server, ServerPoller> factory = group.pollerFactory();
-        if (factory != null) {
-            poller = factory.apply(this);
-        }
+        group.serverReady(this, failure);
         try {
             loop();
         } finally {
@@ -181,6 +181,17 @@ public final class Server extends Thread {
             if (p != null) {
                 p.close();
             }
+        }
+    }
+
+    /** On the server's own thread, before its loop: pins it and makes its poller, as the group says. */
+    private void prepare() {
+        if (cpu >= 0) {
+            CpuAffinity.pinCurrentThread(cpu);
+        }
+        java.util.function.Function<Server, ServerPoller> factory = group.pollerFactory();
+        if (factory != null) {
+            poller = factory.apply(this);
         }
     }
 

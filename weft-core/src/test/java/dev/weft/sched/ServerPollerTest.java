@@ -170,4 +170,67 @@ class ServerPollerTest {
             assertTrue(awaitClosed(p));
         }
     }
+    @Test
+    void aServerWhosePollerCannotBeMadeFailsBuildWithTheCauseAndStopsTheServersThatStarted() throws Exception {
+        List<FakePoller> made = new CopyOnWriteArrayList<>();
+        List<Server> servers = new CopyOnWriteArrayList<>();
+        IllegalStateException refused = new IllegalStateException("io_uring_setup: ENOMEM");
+        ConcurrencyGroup.Builder builder = ConcurrencyGroup.builder().name("no-ring").servers(3)
+                .serverPoller(s -> {
+                    servers.add(s);
+                    if (s.index() == 1) {
+                        throw refused;
+                    }
+                    FakePoller p = new FakePoller(s);
+                    made.add(p);
+                    return p;
+                });
+        IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
+        assertSame(refused, e.getCause(), "the factory's exception is the cause");
+        assertTrue(e.getMessage().contains("no-ring-server-1") && e.getMessage().contains("io_uring_setup: ENOMEM"),
+                e.getMessage());
+        assertEquals(3, servers.size(), "every server tried");
+        assertEquals(2, made.size());
+        for (FakePoller p : made) {
+            assertTrue(p.closed, "build() returned only after the servers that made a poller closed it");
+            assertEquals(List.of(), p.wrongThread);
+        }
+        for (Server s : servers) {
+            assertFalse(s.isAlive(), s.getName() + " stopped");
+        }
+    }
+
+    @Test
+    void aSpareWhosePollerCannotBeMadeStillRunsTheGroupsWorkers() throws Exception {
+        List<FakePoller> made = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).serverPoller(s -> {
+            if (s.isSpare()) {
+                throw new IllegalStateException("no ring for spares");
+            }
+            FakePoller p = new FakePoller(s);
+            made.add(p);
+            return p;
+        }).build()) {
+            CountDownLatch blocked = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread holder = group.threadBuilder().start(() -> ConcurrencyGroup.blocking(() -> {
+                blocked.countDown();
+                while (!release.get()) {
+                    Thread.onSpinWait(); // holds the only core server's OS thread, as a native call would
+                }
+                return null;
+            }));
+            assertTrue(blocked.await(10, TimeUnit.SECONDS));
+            AtomicReference<Server> ranOn = new AtomicReference<>();
+            Thread other = group.threadBuilder().start(() -> ranOn.set(ConcurrencyGroup.currentServer()));
+            other.join(10_000);
+            assertFalse(other.isAlive(), "a worker ran while the core server was blocked");
+            assertTrue(ranOn.get().isSpare(), "on the spare");
+            assertNull(ranOn.get().poller(), "which has no poller");
+            release.set(true);
+            holder.join(10_000);
+            assertFalse(holder.isAlive());
+        }
+        assertEquals(1, made.size());
+    }
 }

@@ -85,7 +85,8 @@ public final class UringServerPoller implements ServerPoller {
     /**
      * A group builder whose servers each own a ring set up with {@code options}. The options are tried at once on
      * a ring of the calling thread, so what the kernel refuses (say, registered buffers beyond RLIMIT_MEMLOCK) fails
-     * here, with the cause, and not later on a server thread.
+     * here, with the cause, before any server starts. A ring that only a server fails to set up (the limit reached
+     * after some servers) fails {@code build()}, which names the server.
      */
     public static ConcurrencyGroup.Builder groupBuilder(UringOptions options) {
         IoUringAvailability.ensureAvailable();
