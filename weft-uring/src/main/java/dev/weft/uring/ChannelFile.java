@@ -13,8 +13,8 @@ import java.util.function.Function;
 /**
  * A {@link UringFile} where io_uring is unavailable: reads, writes and syncs go through a {@link FileChannel}
  * inside {@link ConcurrencyGroup#blocking} (a worker of a group lends its server to a spare meanwhile). FileChannel
- * has no {@code fallocate} and no {@code statx}: those two are the system calls themselves, on a second descriptor
- * of the same open file's path opened with the same access mode. Vectored calls are a positional call per buffer,
+ * has no {@code fallocate} and no {@code statx}: those two are the system calls themselves, on the descriptor the
+ * file was opened with (the channel is opened through {@code /proc/self/fd/N}, so both name the same file). Vectored calls are a positional call per buffer,
  * which stops at the first short one as {@code preadv} would.
  */
 final class ChannelFile implements FileIo {

@@ -177,23 +177,22 @@ public final class UringFile implements AutoCloseable {
             System.err.println("weft-uring: io_uring is unavailable (" + cause + "); UringFile falls back to"
                     + " FileChannel with managed blocking");
         }
+        // FileChannel has no fallocate and no statx: a descriptor for those two, opened first, and the channel
+        // opened through it (/proc/self/fd/N names the open file, not the path): both are the same file even if
+        // the path is renamed or replaced in between
+        int fd = openDescriptor(path, mode, false);
         List<OpenOption> o = new ArrayList<>(List.of(StandardOpenOption.READ));
         if (mode != Mode.READ) {
             o.add(StandardOpenOption.WRITE);
         }
-        if (mode == Mode.CREATE_READ_WRITE) {
-            o.add(StandardOpenOption.CREATE);
-        }
         if (direct) {
             o.add(ExtendedOpenOption.DIRECT);
         }
-        FileChannel ch = FileChannel.open(path, o.toArray(OpenOption[]::new));
-        int fd;
+        FileChannel ch;
         try {
-            // FileChannel has no fallocate and no statx: a descriptor of the same file for those two
-            fd = openDescriptor(path, mode == Mode.CREATE_READ_WRITE ? Mode.READ_WRITE : mode, false);
-        } catch (IOException e) {
-            ch.close();
+            ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), o.toArray(OpenOption[]::new));
+        } catch (IOException | RuntimeException e) {
+            LinuxCalls.close(fd);
             throw e;
         }
         return new UringFile(path, new ChannelFile(ch, fd), direct);

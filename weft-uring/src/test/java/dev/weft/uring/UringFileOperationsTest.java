@@ -338,6 +338,31 @@ class UringFileOperationsTest {
     }
 
     @Test
+    void theFallbackCreatesOpensDirectAndKeepsToTheFileItOpened() throws Exception {
+        Path created = file.resolveSibling(file.getFileName() + ".fallback");
+        Path moved = file.resolveSibling(file.getFileName() + ".moved");
+        try (Arena a = Arena.ofConfined();
+             UringFile f = UringFile.openFallback(created, UringFile.Mode.CREATE_READ_WRITE, true, "a test forced it")) {
+            assertFalse(f.usesIoUring());
+            assertTrue(Files.isRegularFile(created), "CREATE_READ_WRITE created it");
+            // the path now names another file: every call still goes to the one opened (channel and descriptor)
+            Files.move(created, moved);
+            Files.write(created, new byte[0]);
+            assertEquals(BLOCK, f.write(0, pattern(a, BLOCK, 3)), "an aligned O_DIRECT write");
+            f.fallocate(0, BLOCK, 4 * BLOCK);
+            assertEquals(5L * BLOCK, f.stat().size(), "statx sees the write and the fallocate");
+            assertEquals(5L * BLOCK, Files.size(moved));
+            assertEquals(0, Files.size(created), "the new file at the path was not touched");
+            MemorySegment back = a.allocate(BLOCK, BLOCK);
+            assertEquals(BLOCK, f.read(0, back));
+            assertEquals(-1, back.mismatch(pattern(a, BLOCK, 3)));
+        } finally {
+            Files.deleteIfExists(created);
+            Files.deleteIfExists(moved);
+        }
+    }
+
+    @Test
     void aWorkerOpensThroughItsServersRing() throws Exception {
         Path created = file.resolveSibling(file.getFileName() + ".new");
         List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
