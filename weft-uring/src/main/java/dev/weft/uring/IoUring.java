@@ -212,6 +212,9 @@ public final class IoUring implements AutoCloseable {
         }
         Arena arena = Arena.ofConfined();
         int fd = -1;
+        RingMappings mappings = null;
+        int efd = -1;
+        IoUring ring = null;
         try {
             MemorySegment params = arena.allocate(IoUringLayout.IO_URING_PARAMS);
             List<String> rejected = new ArrayList<>();
@@ -235,24 +238,38 @@ public final class IoUring implements AutoCloseable {
                         + " attempt: " + rejected + "; the kernel (" + IoUringAvailability.kernelRelease() + ") is"
                         + " too old for these flags: add an attempt with flags 0, or use Linux 6.1 or later");
             }
-            RingMappings mappings = RingMappings.map(fd, params, arena);
-            int efd = LinuxCalls.eventfd(0, LinuxCalls.EFD_CLOEXEC);
-            if (efd < 0) {
-                mappings.unmap();
-                throw new IoUringException(efd, "eventfd(0, EFD_CLOEXEC) for the ring's wake-up failed: "
-                        + LinuxErrno.name(efd) + (efd == -LinuxErrno.EMFILE || efd == -LinuxErrno.ENFILE
+            mappings = RingMappings.map(fd, params, arena);
+            int e = LinuxCalls.eventfd(0, LinuxCalls.EFD_CLOEXEC);
+            if (e < 0) {
+                throw new IoUringException(e, "eventfd(0, EFD_CLOEXEC) for the ring's wake-up failed: "
+                        + LinuxErrno.name(e) + (e == -LinuxErrno.EMFILE || e == -LinuxErrno.ENFILE
                         ? "; the process is out of file descriptors: raise RLIMIT_NOFILE (ulimit -n) or close some"
                         : ""));
             }
-            IoUring ring = new IoUring(caller, arena, fd, chosen, IoUringLayout.paramsFeatures(params), rejected,
+            efd = e;
+            ring = new IoUring(caller, arena, fd, chosen, IoUringLayout.paramsFeatures(params), rejected,
                     mappings, params, efd);
             ring.submit(); // arms the wake-up read
             return ring;
         } catch (RuntimeException | Error e) {
-            if (fd >= 0) {
-                LinuxCalls.close(fd);
+            try {
+                if (ring != null) {
+                    ring.close(); // the eventfd, the mappings, the ring fd and the arena
+                } else {
+                    if (efd >= 0) {
+                        LinuxCalls.close(efd);
+                    }
+                    if (mappings != null) {
+                        mappings.unmap();
+                    }
+                    if (fd >= 0) {
+                        LinuxCalls.close(fd);
+                    }
+                    arena.close();
+                }
+            } catch (RuntimeException | Error cleanup) {
+                e.addSuppressed(cleanup);
             }
-            arena.close();
             throw e;
         }
     }

@@ -159,6 +159,30 @@ public final class Sqe {
         return this;
     }
 
+    /**
+     * {@code IORING_OP_ASYNC_CANCEL} of the request whose {@code user_data} is {@code target}: completes with 0 when
+     * it was cancelled (that request then completes with {@code -ECANCELED}), {@code -ENOENT} when no such request is
+     * in flight, {@code -EALREADY} when it is running and cannot be stopped (it completes on its own).
+     */
+    public Sqe cancel(long userData, long target) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        fill(IoUringOpcode.IORING_OP_ASYNC_CANCEL, userData, -1, 0, target, 0, 0);
+        return this;
+    }
+
+    /**
+     * {@code IORING_OP_ASYNC_CANCEL} with {@code IORING_ASYNC_CANCEL_ANY} (5.19): cancels every request of this
+     * ring; completes with how many it cancelled, or {@code -ENOENT} when there was none ({@code -EINVAL} before
+     * 5.19). Requests already running complete on their own.
+     */
+    public Sqe cancelAll(long userData) {
+        ring.checkOwnerOpen();
+        checkUserData(userData);
+        fill(IoUringOpcode.IORING_OP_ASYNC_CANCEL, userData, -1, 0, 0, 0, IoUringConstants.IORING_ASYNC_CANCEL_ANY);
+        return this;
+    }
+
     /** {@code IORING_OP_CLOSE}: {@code close(fd)}. */
     public Sqe close(long userData, int fd) {
         return onFd(IoUringOpcode.IORING_OP_CLOSE, userData, fd, 0);
@@ -285,6 +309,19 @@ public final class Sqe {
         long sqe = sq.claim();
         write(sqe, IoUringOpcode.IORING_OP_READ, IoUring.WAKEUP_USER_DATA, eventFd, 0, buffer.address(),
                 (int) buffer.byteSize(), 0);
+    }
+
+    /** Clears {@code IOSQE_IO_LINK} on the SQE prepared last (unpublished): a chain cut short ends there. */
+    void unlinkLast() {
+        long sqe = lastPrepared("unlinkLast()");
+        SQE_FLAGS.set(sqes, sqe, (byte) ((byte) SQE_FLAGS.get(sqes, sqe) & ~IoUringConstants.IOSQE_IO_LINK));
+    }
+
+    /** Rewrites the SQE prepared last (unpublished) as a NOP with no flags, keeping its user_data. */
+    void turnLastIntoNop() {
+        long sqe = lastPrepared("turnLastIntoNop()");
+        write(sqe, IoUringOpcode.IORING_OP_NOP, (long) SQE_USER_DATA.get(sqes, sqe), -1, 0, 0, 0, 0);
+        SQE_FLAGS.set(sqes, sqe, (byte) 0);
     }
 
     /** True when the SQE prepared last is unpublished and links to the next one. */

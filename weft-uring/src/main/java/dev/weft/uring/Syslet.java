@@ -39,11 +39,14 @@ public final class Syslet {
     private final Path path;
     private final List<Step> steps = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
+    /** Per step: the bytes a read or write asks for, -1 for the other steps. */
+    private final List<Long> transferSizes = new ArrayList<>();
 
     private Syslet(Path path, int flags, int mode) {
         this.path = path;
         steps.add(null); // the open, prepared with the path's native copy in run()
         names.add("openat(" + path + ")");
+        transferSizes.add(-1L);
         this.openFlags = flags;
         this.openMode = mode;
     }
@@ -61,6 +64,7 @@ public final class Syslet {
         checkBuffer(dst, offset, "dst");
         steps.add((sqe, ud, slot) -> sqe.read(ud, slot, dst, offset).fixedFile());
         names.add("read(" + dst.byteSize() + " @ " + offset + ")");
+        transferSizes.add(dst.byteSize());
         return this;
     }
 
@@ -69,6 +73,7 @@ public final class Syslet {
         checkBuffer(src, offset, "src");
         steps.add((sqe, ud, slot) -> sqe.write(ud, slot, src, offset).fixedFile());
         names.add("write(" + src.byteSize() + " @ " + offset + ")");
+        transferSizes.add(src.byteSize());
         return this;
     }
 
@@ -76,6 +81,7 @@ public final class Syslet {
     public Syslet fsync() {
         steps.add((sqe, ud, slot) -> sqe.fsync(ud, slot).fixedFile());
         names.add("fsync");
+        transferSizes.add(-1L);
         return this;
     }
 
@@ -83,24 +89,41 @@ public final class Syslet {
     public Syslet close() {
         steps.add((sqe, ud, slot) -> sqe.closeDirect(ud, slot));
         names.add("close");
+        transferSizes.add(-1L);
         return this;
     }
 
+    /**
+     * The checks the server's preparer would make, made here: a step must not fail while the server prepares the
+     * chain, with the steps before it already linked.
+     */
     private static void checkBuffer(MemorySegment buf, long offset, String name) {
+        Objects.requireNonNull(buf, name);
         if (!buf.isNative()) {
             throw new IllegalArgumentException(name + " must be native memory: the kernel uses it after run() parks");
+        }
+        if (buf.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " is " + buf.byteSize() + " bytes, more than one step transfers ("
+                    + Integer.MAX_VALUE + "): pass a slice of it");
         }
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0, got " + offset);
         }
     }
 
-    /** The steps' results, in order: ≥ 0 (bytes, 0 for open into a slot, close, fsync) or -errno. */
-    public record Result(List<String> steps, int[] results) {
-        /** The first step that failed, or -1 when all succeeded. */
+    /**
+     * The steps' results, in order: ≥ 0 (bytes, 0 for open into a slot, close, fsync) or -errno.
+     *
+     * @param transferSizes per step, the bytes a read or write asked for; -1 for the other steps
+     */
+    public record Result(List<String> steps, int[] results, long[] transferSizes) {
+        /**
+         * The first step that failed, or -1 when all succeeded: a negative result, or a read or write that
+         * transferred fewer bytes than asked (the kernel then cancels the rest, which report {@code -ECANCELED}).
+         */
         public int failedStep() {
             for (int i = 0; i < results.length; i++) {
-                if (results[i] < 0) {
+                if (results[i] < 0 || (transferSizes[i] >= 0 && results[i] < transferSizes[i])) {
                     return i;
                 }
             }
@@ -141,7 +164,8 @@ public final class Syslet {
             UringChain chain = new UringChain(all);
             poller.handOff(chain);
             chain.await();
-            return new Result(List.copyOf(names), Arrays.copyOf(chain.results(), all.size()));
+            return new Result(List.copyOf(names), Arrays.copyOf(chain.results(), all.size()),
+                    transferSizes.stream().mapToLong(Long::longValue).toArray());
         }
     }
 }

@@ -31,17 +31,41 @@ final class UringChain extends UringOperation.Parking {
         return slot;
     }
 
-    /** Server thread: prepares every step into {@code ring}, with user_data {@code firstUserData + i}. */
-    void prepareAll(IoUring ring, long firstUserData, int slot) {
+    /**
+     * Server thread: prepares every step into {@code ring}, with user_data {@code firstUserData + i}.
+     *
+     * @return how many steps were prepared: all of them, or, when a step's preparer refused it, the steps before
+     * it, the last of them no longer linked (so the chain ends there and does not swallow the next SQE); the
+     * refused step and those after it count as done with {@code -EINVAL}, and their user_data will not come back
+     */
+    int prepareAll(IoUring ring, long firstUserData, int slot) {
         this.slot = slot;
         for (int i = 0; i < steps.size(); i++) {
-            Sqe sqe = ring.sqe();
-            steps.get(i).prepare(sqe, firstUserData + i, slot);
-            if (i < steps.size() - 1) {
-                sqe.link();
+            int pendingBefore = ring.pendingSubmissions();
+            try {
+                Sqe sqe = ring.sqe();
+                steps.get(i).prepare(sqe, firstUserData + i, slot);
+                if (i < steps.size() - 1) {
+                    sqe.link();
+                }
+            } catch (RuntimeException e) {
+                if (ring.pendingSubmissions() > pendingBefore) {
+                    ring.sqe().turnLastIntoNop(); // the step took its SQE, then an option refused it
+                } else if (i > 0) {
+                    ring.sqe().unlinkLast();
+                }
+                for (int j = i; j < steps.size(); j++) {
+                    results[j] = -EINVAL;
+                }
+                remaining -= steps.size() - i;
+                return i;
             }
         }
+        return steps.size();
     }
+
+    /** {@code -EINVAL}'s errno. */
+    private static final int EINVAL = 22;
 
     /** Server thread: step {@code index} completed; true when it was the last. */
     boolean stepDone(int index, int res) {

@@ -3,6 +3,7 @@ package dev.weft.uring;
 import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.sched.Server;
 import dev.weft.sched.ServerPoller;
+import dev.weft.uring.kernel.IoUringConstants;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -25,6 +26,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * its current server each time), single consumer (the server). {@code inFlight} is the server's alone.
  */
 public final class UringServerPoller implements ServerPoller {
+    private static final System.Logger LOG = System.getLogger(UringServerPoller.class.getName());
+    /** How long {@link #close} waits for operations in flight to complete or be cancelled: 2 s. */
+    static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
     /** Registered file slots per ring for the files syslets open: at most this many chains run at once. */
     public static final int CHAIN_SLOTS = 64;
 
@@ -137,7 +141,12 @@ public final class UringServerPoller implements ServerPoller {
             return -1;
         }
         int s = freeFileSlots[--freeFileSlotCount];
-        ring.updateFiles(s, file.descriptor());
+        try {
+            ring.updateFiles(s, file.descriptor());
+        } catch (RuntimeException e) {
+            freeFileSlots[freeFileSlotCount++] = s; // the slot stays free; the operation names the file by descriptor
+            return -1;
+        }
         fileSlots.put(file, s);
         registeredFileCount = fileSlots.size();
         file.registeredWith(this);
@@ -171,9 +180,15 @@ public final class UringServerPoller implements ServerPoller {
         while ((f = filesToDrop.poll()) != null) {
             Integer slot = fileSlots.remove(f);
             if (slot != null) {
-                ring.updateFiles(slot, -1);
-                freeFileSlots[freeFileSlotCount++] = slot;
                 registeredFileCount = fileSlots.size();
+                try {
+                    ring.updateFiles(slot, -1);
+                    freeFileSlots[freeFileSlotCount++] = slot;
+                } catch (RuntimeException e) {
+                    // the slot still holds the file: it stays out of use rather than stop the server
+                    LOG.log(System.Logger.Level.WARNING, "io_uring slot " + slot + " of " + server.getName()
+                            + " could not be emptied; it stays out of use", e);
+                }
             }
         }
     }
@@ -216,8 +231,10 @@ public final class UringServerPoller implements ServerPoller {
             any = true;
         }
         // with DEFER_TASKRUN the kernel posts CQEs only when the owner enters the ring: forEachCompletion does
-        // that when the ring says completion work waits (IORING_SQ_TASKRUN), so look whenever operations are out
-        if (!inFlight.isEmpty()) {
+        // that when the ring says completion work waits (IORING_SQ_TASKRUN), so look whenever operations are out.
+        // Look also when the CQ holds anything: the ring's own wake-up CQE, left there, would count as ready in
+        // every later await, which would then return at once (an idle server spinning instead of sleeping)
+        if (!inFlight.isEmpty() || ring.completionsReady() > 0) {
             int n = ring.forEachCompletion(onCompletion);
             completed += n;
             any |= n > 0;
@@ -249,6 +266,11 @@ public final class UringServerPoller implements ServerPoller {
             waitingChains.add(chain);
             return 0;
         }
+        if ((ring.features() & IoUringConstants.IORING_FEAT_LINKED_FILE) == 0) {
+            chain.abandon("syslets need IORING_FEAT_LINKED_FILE (Linux 5.17): before it, a step cannot use the file"
+                    + " its chain's openat puts in a slot, as the kernel looks the slot up at submission");
+            return 0;
+        }
         if (chain.size() > ring.sqEntries() - 2) {
             chain.abandon("a syslet of " + chain.size() + " steps does not fit a ring of " + ring.sqEntries()
                     + " entries");
@@ -260,11 +282,15 @@ public final class UringServerPoller implements ServerPoller {
         int slot = freeSlots[--freeSlotCount];
         long base = nextUserData;
         nextUserData += chain.size();
-        for (int i = 0; i < chain.size(); i++) {
+        int prepared = chain.prepareAll(ring, base, slot);
+        for (int i = 0; i < prepared; i++) {
             inFlight.put(base + i, new ChainStep(chain, i));
         }
-        chain.prepareAll(ring, base, slot);
-        return chain.size();
+        if (prepared == 0) { // the open itself was refused: nothing went out, the chain is done
+            freeSlots[freeSlotCount++] = slot;
+            chain.finish(0);
+        }
+        return prepared;
     }
 
     @Override
@@ -284,6 +310,11 @@ public final class UringServerPoller implements ServerPoller {
         while ((op = handOff.poll()) != null) {
             op.abandon("the server of " + server.group().name() + " stopped before submitting it");
         }
+        for (UringChain c : waitingChains) {
+            c.abandon("the server of " + server.group().name() + " stopped before the syslet ran");
+        }
+        waitingChains.clear();
+        drainInFlight();
         java.util.Set<Object> failed = new java.util.HashSet<>();
         for (Object f : inFlight.values()) {
             UringOperation o = f instanceof ChainStep c ? c.chain() : (UringOperation) f;
@@ -291,12 +322,36 @@ public final class UringServerPoller implements ServerPoller {
                 o.abandon("the server of " + server.group().name() + " stopped with the operation in flight");
             }
         }
-        for (UringChain c : waitingChains) {
-            c.abandon("the server of " + server.group().name() + " stopped before the syslet ran");
-        }
-        waitingChains.clear();
         inFlight.clear();
         ring.close();
+    }
+
+    /**
+     * At close, with operations still in flight (say, asynchronous reads whose workers ended without waiting):
+     * cancels them all and reaps until the kernel is done with each, so that no operation is failed while the kernel
+     * may still write its buffer (a worker's bounce buffer is freed once its operation fails). Each completes with
+     * its own outcome, {@code -ECANCELED} for those the cancel stopped. Gives up after {@link #CLOSE_DRAIN_NANOS}:
+     * what is left then is failed without waiting, as before.
+     */
+    private void drainInFlight() {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        try {
+            if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
+                ring.submit();
+            }
+            ring.sqe().cancelAll(nextUserData++); // not in inFlight: its own CQE is skipped
+            ring.submit();
+            long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+            while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
+                if (ring.forEachCompletion(onCompletion) == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+            }
+        } catch (RuntimeException e) {
+            // the ring failed (closed, out of memory): the operations left are failed below
+        }
     }
 
     /**

@@ -134,4 +134,66 @@ class SysletTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Syslet.open(dir.resolve("x"), Syslet.O_RDONLY).read(MemorySegment.ofArray(new byte[4]), 0));
     }
+    @Test
+    void aShortReadIsTheFailedStepNotTheCancelledCloseAfterIt() throws Exception {
+        Path file = dir.resolve("short");
+        Files.writeString(file, "x".repeat(100));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(4096);
+            Syslet.Result r = onWorker(() -> Syslet.open(file, Syslet.O_RDONLY).read(buf, 0).close().run());
+            assertEquals(100, r.result(1), "the read got what the file has");
+            assertEquals(-ECANCELED, r.result(2), "the kernel broke the link after the short read");
+            assertEquals(1, r.failedStep(), r.toString());
+        }
+    }
+
+    @Test
+    void aStepTooLargeForOneSqeIsRefusedWhenTheChainIsBuilt() {
+        MemorySegment huge = MemorySegment.NULL.reinterpret(3L << 30); // never touched: refused by its size
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Syslet.open(dir.resolve("x"), Syslet.O_RDONLY).read(huge, 0));
+        assertTrue(e.getMessage().contains("slice"), e.getMessage());
+    }
+
+    @Test
+    void aStepRefusedOnTheServerEndsTheChainThereWithoutLinkingTheNextSubmission() throws Exception {
+        Path file = dir.resolve("cut");
+        Files.writeString(file, "abcd");
+        int chains = UringServerPoller.CHAIN_SLOTS + 8; // more than the slots: a chain cut short gives its slot back
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment path = arena.allocateFrom(file.toString());
+            MemorySegment back = arena.allocate(4);
+            AtomicReference<Object> out = new AtomicReference<>();
+            group.threadBuilder().start(() -> {
+                try {
+                    UringServerPoller poller = UringServerPoller.current();
+                    for (int i = 0; i < chains; i++) {
+                        UringChain chain = new UringChain(List.of(
+                                (sqe, ud, slot) -> sqe.openatDirect(ud, dev.weft.uring.kernel.LinuxCalls.AT_FDCWD,
+                                        path, Syslet.O_RDONLY, 0, slot),
+                                (sqe, ud, slot) -> {
+                                    throw new IllegalArgumentException("refused on the server");
+                                },
+                                (sqe, ud, slot) -> sqe.closeDirect(ud, slot)));
+                        poller.handOff(chain);
+                        chain.await();
+                        assertEquals(0, chain.results()[0], "the open ran");
+                        assertEquals(-22, chain.results()[1], "the refused step: EINVAL");
+                        assertEquals(-22, chain.results()[2], "never prepared");
+                        // the next submission runs on its own, not linked behind the cut chain
+                        try (UringFile f = UringFile.open(file, UringFile.Mode.READ)) {
+                            assertEquals(4, f.read(0, back));
+                        }
+                    }
+                    out.set("ok");
+                } catch (Throwable t) {
+                    out.set(t);
+                }
+            }).join(30_000);
+            if (out.get() instanceof Throwable t) {
+                throw new AssertionError(t);
+            }
+            assertEquals("ok", out.get());
+        }
+    }
 }

@@ -85,6 +85,11 @@ public final class IoUringConstants {
     /** {@code IORING_FSYNC_DATASYNC (1U << 0)}: fdatasync semantics. */
     public static final int IORING_FSYNC_DATASYNC = 1 << 0;
 
+    // ---- io_uring_sqe.cancel_flags (5.19) ----
+
+    /** {@code IORING_ASYNC_CANCEL_ANY (1U << 2)}: cancel every request of the ring, whatever its user_data. */
+    public static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
+
     // ---- io_sqring flags (the word at sq_off.flags) ----
 
     /** {@code IORING_SQ_NEED_WAKEUP (1U << 0)}: the SQPOLL thread sleeps (weft does not use SQPOLL). */

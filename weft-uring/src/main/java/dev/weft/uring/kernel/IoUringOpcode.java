@@ -16,6 +16,7 @@ public final class IoUringOpcode {
     public static final int IORING_OP_FSYNC = 3;
     public static final int IORING_OP_READ_FIXED = 4;
     public static final int IORING_OP_WRITE_FIXED = 5;
+    public static final int IORING_OP_ASYNC_CANCEL = 14;
     public static final int IORING_OP_FALLOCATE = 17;
     public static final int IORING_OP_OPENAT = 18;
     public static final int IORING_OP_CLOSE = 19;
