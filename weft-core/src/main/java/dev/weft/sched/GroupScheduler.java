@@ -228,8 +228,33 @@ final class GroupScheduler implements RunQueues, Executor {
         }
     }
 
-    void spinningDelta(int delta) {
-        spinning.addAndGet(delta);
+    /** @return the number of spinning servers after the change */
+    int spinningDelta(int delta) {
+        return spinning.addAndGet(delta);
+    }
+
+    /**
+     * Called by {@code taker} once it has its worker after it stopped spinning as the last spinner (or retired, as
+     * a spare, with {@code taker} null): while it spun, wakers woke nobody, so work it did not take may be waiting
+     * with every other server parked. Wakes one if so; that one takes the work or, finding none, idles again.
+     */
+    void wakeOneIfWorkWaits(Server taker) {
+        if (spinning.get() == 0 && idle.get() > 0 && hasQueuedWork()) {
+            handToIdle(NUDGE);
+        }
+    }
+
+    /** Work in a queue an idle server takes from or steals from (next slots are their servers' own hand-offs). */
+    private boolean hasQueuedWork() {
+        if (!shared.isEmpty()) {
+            return true;
+        }
+        for (Server s : servers) {
+            if (!s.local.isEmpty() || !s.inbox.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void idleDelta(int delta) {
@@ -407,7 +432,11 @@ final class GroupScheduler implements RunQueues, Executor {
         while ((w = spare.next.take()) != null || (w = spare.local.poll()) != null || (w = spare.inbox.poll()) != null) {
             pushShared(w);
         }
+        // the spare's last idle node is deleted (it is running): unlink it before the scan limit shrinks, or the
+        // deleted nodes of retired spares could use up a taker's whole scan above a parked server's live node
+        idleStack.cleanUp();
         removeServer(spare);
+        wakeOneIfWorkWaits(null); // a nudge this spare took, meant for work it leaves behind, is passed on
         return group.parkSpare(spare);
     }
 }

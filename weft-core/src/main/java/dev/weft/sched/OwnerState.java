@@ -37,6 +37,11 @@ abstract class OwnerStateFields extends OwnerStatePad {
     /** When the server last polled its {@link ServerPoller} between runs (System.nanoTime). */
     long lastPoll;
     /**
+     * Set when this server stopped spinning with work and no other server spins: once it has taken its worker, it
+     * wakes a parked server if more work waits ({@link GroupScheduler#wakeOneIfWorkWaits}).
+     */
+    boolean leftSpinningLast;
+    /**
      * Runs, hand-offs, steals, stolen, spins, parks ({@link Server#RUNS} and the others) at indexes
      * {@link #COUNTERS_AT}..: an array of its own, padded at both ends for the same reason.
      */

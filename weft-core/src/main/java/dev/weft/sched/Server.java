@@ -242,8 +242,12 @@ public final class Server extends Thread {
             }
             w = idle();
             if (w == null) {
-                return true;
+                return true; // the next step takes the work this server saw
             }
+        }
+        if (own.leftSpinningLast) {
+            own.leftSpinningLast = false;
+            scheduler.wakeOneIfWorkWaits(this);
         }
         runWorker((WorkerTask) w);
         return true;
@@ -272,6 +276,7 @@ public final class Server extends Thread {
      * (it saw work itself, was nudged, or must stop).
      */
     private Worker idle() {
+        own.leftSpinningLast = false;
         IdleServerStack.Node<Server> node = new IdleServerStack.Node<>(this);
         idleNode = node;
         scheduler.idleDelta(1);
@@ -317,7 +322,7 @@ public final class Server extends Thread {
                 }
             }
             spinning = false;
-            scheduler.spinningDelta(-1);
+            own.leftSpinningLast = scheduler.spinningDelta(-1) == 0;
             if ((scheduler.hasWorkFor(this, System.nanoTime()) || mustStop()) && scheduler.idleStack.tryTake(node)) {
                 count(SPINS, 1);
                 return null;
@@ -342,7 +347,9 @@ public final class Server extends Thread {
         } finally {
             parked = false;
             if (spinning) {
-                scheduler.spinningDelta(-1);
+                // wakers wake nobody while a server spins: the last spinner to leave with work makes sure work it
+                // does not take gets a server (Go's resetspinning)
+                own.leftSpinningLast = scheduler.spinningDelta(-1) == 0;
             }
             scheduler.idleDelta(-1);
         }

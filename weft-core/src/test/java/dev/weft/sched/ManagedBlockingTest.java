@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -110,6 +111,35 @@ class ManagedBlockingTest {
             }
             assertTrue(System.nanoTime() < deadline, "worker never blocked in open");
             Thread.sleep(5);
+        }
+    }
+    /**
+     * Spares come and go, and each leaves a deleted idle node when it retires: the idle-server scan, whose limit
+     * shrinks as spares leave, must still reach the parked core server when a worker is started from outside.
+     */
+    @Test
+    void afterSparesRetireAStartFromOutsideStillWakesTheParkedServer() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).idleSpin(java.time.Duration.ofNanos(20_000))
+                .build()) {
+            for (int round = 0; round < 30; round++) {
+                Thread[] blockers = new Thread[3];
+                for (int i = 0; i < blockers.length; i++) {
+                    // the sleep unmounts the worker inside blocking(): the core server runs the next blocker, and
+                    // each lends a spare that idles, is handed a woken worker and retires
+                    blockers[i] = group.threadBuilder().start(() -> ConcurrencyGroup.blocking(() -> {
+                        LockSupport.parkNanos(2_000_000);
+                        return null;
+                    }));
+                }
+                for (Thread t : blockers) {
+                    t.join();
+                }
+                Thread.sleep(5); // the spares retire, the core server spins out its budget and parks
+                CountDownLatch ran = new CountDownLatch(1);
+                group.threadBuilder().start(ran::countDown);
+                assertTrue(ran.await(5, TimeUnit.SECONDS), "round " + round + ": a start from outside did not run:\n"
+                        + group.stats().format());
+            }
         }
     }
 }

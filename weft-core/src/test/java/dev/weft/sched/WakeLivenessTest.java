@@ -49,4 +49,38 @@ class WakeLivenessTest {
             parker.join();
         }
     }
+    /**
+     * Two workers started from outside at once, while one server spins and the other is parked: wakers do not wake
+     * anyone while a server spins, so the spinner, which takes one of them, must wake a parked server for the other.
+     * Otherwise the second waits for the first to give up its server: forever here, where the first busy-waits for
+     * the second.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"handoff", "fifo", "affinity"})
+    void aBurstOfStartsWhileOneServerSpinsGetsTheParkedServerToo(String policy) throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).policy(policy)
+                .idleSpin(Duration.ofMillis(5)).build()) {
+            for (int round = 0; round < 100; round++) {
+                Thread.sleep(15); // both servers spin out their budget and park
+                group.threadBuilder().start(() -> { }).join(); // one of them wakes, runs it, and spins again
+                java.util.concurrent.atomic.AtomicBoolean second = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread first = group.threadBuilder().start(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (!second.get()) { // holds its server without blocking
+                        if (System.nanoTime() - deadline > 0) {
+                            gaveUp.set(true);
+                            return;
+                        }
+                        Thread.onSpinWait();
+                    }
+                });
+                Thread other = group.threadBuilder().start(() -> second.set(true));
+                first.join();
+                other.join();
+                assertFalse(gaveUp.get(), "round " + round + ": the second worker did not run for 5 s while a"
+                        + " server was parked:\n" + group.stats().format());
+            }
+        }
+    }
 }
