@@ -44,8 +44,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * Each inode the kernel holds a nodeid for keeps an {@code O_PATH | O_NOFOLLOW} descriptor of the source inode
  * ({@link InodeTable}); inodes are found by the source's {@code (st_dev, st_ino)}, so hard links share a nodeid.
  * Nodeid 1 is the source directory. Every entry reply counts one lookup and FORGET gives them back; at zero the
- * descriptor is closed. Mount points inside the source are not crossed: a lookup that lands on another device fails
- * with {@code EOPNOTSUPP} (as in {@code passthrough_hp}), since inode numbers of two file systems could collide.
+ * descriptor is closed. Mount points inside the source are not crossed: a lookup that lands on another device or
+ * another mount (a bind mount, also of the same file system: {@code stx_mnt_id}) fails with {@code EOPNOTSUPP} (as
+ * in {@code passthrough_hp}, which checks the device), since inode numbers of two file systems could collide and a
+ * bind mount could bring in a directory from outside the source.
  *
  * <h2>Staying inside the source</h2>
  * The server resolves nothing but single names relative to a directory descriptor it holds, and never follows a
@@ -101,7 +103,17 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private final int attrNanos;
     private final boolean keepCache;
     /** Whether the kernel leaves the caller's umask to the server ({@code FUSE_DONT_MASK}); set by {@link #init}. */
+    /**
+     * The source's mount ({@code stx_mnt_id}), or {@link #NO_MOUNT_ID} before Linux 5.8: a lookup that lands on
+     * another mount is a mount point, also a bind mount of the same file system, which the device alone misses.
+     */
+    private final long rootMountId;
+    /** The descriptors of open files (their {@code fh}), until RELEASE or {@link #close()} closes them. */
+    private final java.util.Set<Integer> openFiles = ConcurrentHashMap.newKeySet();
+    private static final long NO_MOUNT_ID = -1;
     private volatile boolean applyCallerUmask;
+    /** The connection has {@code FUSE_WRITEBACK_CACHE}: see {@link #backingOpenFlags}. */
+    private volatile boolean writebackCache;
 
     /** A passthrough of {@code source} with {@link PassthroughOptions#defaults()}. */
     public PassthroughFilesystem(Path source) throws IOException {
@@ -136,11 +148,14 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                     : "; pass an existing, searchable directory"));
         }
         MemorySegment statx = Scratch.current().statx;
-        int r = AtCalls.statx(rootFd, AtCalls.EMPTY_PATH, STAT_AT, StatxLayout.STATX_BASIC_STATS, statx);
+        int r = AtCalls.statx(rootFd, AtCalls.EMPTY_PATH, STAT_AT,
+                StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_MNT_ID, statx);
         if (r < 0) {
             FdCalls.close(rootFd);
             throw new IOException("cannot stat the passthrough source " + this.source + ": " + Errno.strerror(r));
         }
+        this.rootMountId = (StatxLayout.mask(statx) & StatxLayout.STATX_MNT_ID) != 0
+                ? StatxLayout.mountId(statx) : NO_MOUNT_ID;
         long dev = StatxLayout.device(statx);
         long ino = StatxLayout.ino(statx);
         int type = FileMode.type(StatxLayout.mode(statx));
@@ -174,6 +189,22 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     @Override
     public void init(FuseConnectionInfo connection) {
         applyCallerUmask = connection.has(FuseKernelLayout.FUSE_DONT_MASK);
+        writebackCache = connection.has(FuseKernelLayout.FUSE_WRITEBACK_CACHE);
+    }
+
+    /**
+     * The flags to open the backing file with. With the write-back cache the kernel reads pages of a file opened
+     * write-only (to fill a page written in part) and writes each page at its own offset, also for O_APPEND (it
+     * keeps the size itself): so write-only becomes read-write and O_APPEND goes, as in libfuse's passthrough.
+     */
+    private int backingOpenFlags(int flags) {
+        if (!writebackCache) {
+            return flags;
+        }
+        if ((flags & Fcntl.O_ACCMODE) == Fcntl.O_WRONLY) {
+            flags = (flags & ~Fcntl.O_ACCMODE) | Fcntl.O_RDWR;
+        }
+        return flags & ~Fcntl.O_APPEND;
     }
 
     /** Unmounted: releases everything, as {@link #close()}. */
@@ -182,9 +213,17 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         close();
     }
 
-    /** Closes every open directory and every inode descriptor. Later requests fail with {@code ESTALE}. */
+    /**
+     * Closes every open file and directory the kernel did not release (a connection aborted, or unmounted with
+     * files open, sends no RELEASE for them) and every inode descriptor. Later requests fail with {@code ESTALE}.
+     */
     @Override
     public void close() {
+        for (Integer fd : openFiles) {
+            if (openFiles.remove(fd)) {
+                FdCalls.close(fd);
+            }
+        }
         for (Long fh : dirs.keySet()) {
             DirHandle h = dirs.remove(fh);
             if (h != null) {
@@ -455,8 +494,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         if (i.type == FileMode.S_IFLNK) {
             throw new FuseException(LinuxErrno.ELOOP); // the server never follows a symlink
         }
-        int f = (flags & ~(Fcntl.O_NOFOLLOW | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
+        int f = backingOpenFlags(flags & ~(Fcntl.O_NOFOLLOW | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY))
+                | Fcntl.O_CLOEXEC;
         int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
+        openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
     }
 
@@ -466,7 +507,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         Inode p = inodes.get(parent);
         MemorySegment c = NativeArgs.component(name);
         int perm = permissions(mode, umask);
-        int base = (flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
+        int base = backingOpenFlags(flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY)) | Fcntl.O_CLOEXEC;
         boolean exclusive = (flags & Fcntl.O_EXCL) != 0;
         // O_CREAT alone does not say whether the file was made; O_EXCL first does, so only a new file is adopted.
         int fd = -LinuxErrno.ENOENT;
@@ -502,6 +543,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             FdCalls.close(fd);
             throw e;
         }
+        openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
     }
 
@@ -574,7 +616,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
 
     @Override
     public void release(FuseContext ctx, long nodeid, long fh, int flags) throws FuseException {
-        FdCalls.close(fileFd(fh));
+        int fd = fileFd(fh);
+        if (openFiles.remove(fd)) { // not closed already by close(): the number may belong to another file now
+            FdCalls.close(fd);
+        }
     }
 
     @Override
@@ -773,13 +818,14 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private void register(int fd, FuseEntry entry) throws FuseException {
         MemorySegment statx;
         try {
-            statx = statx(fd);
+            statx = statx(fd, StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_MNT_ID);
         } catch (FuseException e) {
             FdCalls.close(fd);
             throw e;
         }
         long dev = StatxLayout.device(statx);
-        if (dev != inodes.root().dev) {
+        if (dev != inodes.root().dev || (rootMountId != NO_MOUNT_ID
+                && (StatxLayout.mask(statx) & StatxLayout.STATX_MNT_ID) != 0 && StatxLayout.mountId(statx) != rootMountId)) {
             FdCalls.close(fd);
             throw new FuseException(LinuxErrno.EOPNOTSUPP, "a mount point inside the source is not crossed");
         }
@@ -795,8 +841,12 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
 
     /** {@code statx} of the inode behind {@code fd} into this thread's buffer. */
     private static MemorySegment statx(int fd) throws FuseException {
+        return statx(fd, StatxLayout.STATX_BASIC_STATS);
+    }
+
+    private static MemorySegment statx(int fd, int mask) throws FuseException {
         MemorySegment statx = Scratch.current().statx;
-        check(AtCalls.statx(fd, AtCalls.EMPTY_PATH, STAT_AT, StatxLayout.STATX_BASIC_STATS, statx));
+        check(AtCalls.statx(fd, AtCalls.EMPTY_PATH, STAT_AT, mask, statx));
         return statx;
     }
 

@@ -112,8 +112,13 @@ public final class FuseServer implements AutoCloseable {
                 ? (b.group != null ? b.group : Threadlets.defaultGroup()) : null;
         boolean spin = b.readSpin.toNanos() > 0;
         for (int i = 0; i < readerCount; i++) {
-            FuseChannel ch = spin ? device.cloneNonBlockingChannel()
-                    : i == 0 ? device.channel() : device.cloneChannel();
+            FuseChannel ch;
+            try {
+                ch = spin ? device.cloneNonBlockingChannel() : i == 0 ? device.channel() : device.cloneChannel();
+            } catch (IOException | RuntimeException e) {
+                channels.forEach(FuseChannel::close); // the clones made so far (EMFILE at the 60th of 64, say)
+                throw e;
+            }
             channels.add(ch);
             Reader r = new Reader(i, ch, ops, inFlight, b.dispatch, group, handoff, pool, b.errorHandler,
                     this::destroyOnce, b.readSpin.toNanos(), arena.allocate(FuseChannel.POLLFD_SIZE, 8));
@@ -217,8 +222,13 @@ public final class FuseServer implements AutoCloseable {
 
     /**
      * Unmounts (lazily: files still open keep the mount until closed, but new requests stop), waits for the server
-     * threads and for running handlers (up to {@link #DRAIN_TIMEOUT}), calls {@link FuseFilesystem#destroy} and
-     * frees the buffers. Idempotent.
+     * threads and for running handlers (up to {@link #DRAIN_TIMEOUT} each), then calls
+     * {@link FuseFilesystem#destroy} and frees the descriptors and buffers. Idempotent.
+     *
+     * <p>What is still running then is not cut short: if the threads still serve (files open through a lazily
+     * unmounted mount), close throws, and destroy and the release happen once they have stopped; if handlers still
+     * run (blocked in threadlet dispatch), close returns, and destroy and the release happen when the last one has
+     * replied. Either way the file system is never destroyed under a running handler.
      */
     @Override
     public void close() throws IOException {
@@ -231,19 +241,6 @@ public final class FuseServer implements AutoCloseable {
         } catch (IOException e) {
             failure = e;
         }
-        try {
-            if (!ended.await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException("server threads did not stop within " + DRAIN_TIMEOUT
-                        + " after the unmount of " + mountpoint());
-            }
-            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            while (inFlight.size() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        destroyOnce();
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -251,13 +248,55 @@ public final class FuseServer implements AutoCloseable {
                 // already running
             }
         }
-        if (inFlight.size() == 0) {
-            channels.forEach(FuseChannel::close);
-            device.close();
-            arena.close();
+        boolean stopped;
+        try {
+            stopped = ended.await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (stopped) {
+                long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+                while (inFlight.size() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = ended.getCount() == 0;
+        }
+        if (stopped) {
+            inFlight.whenDrained(this::release);
+        } else {
+            Thread.ofPlatform().name("weft-fuse-close").daemon().start(() -> {
+                try {
+                    ended.await();
+                    inFlight.whenDrained(this::release);
+                } catch (InterruptedException ignored) {
+                    // the JVM is exiting
+                }
+            });
+            IOException e = new IOException("server threads did not stop within " + DRAIN_TIMEOUT
+                    + " after the unmount of " + mountpoint() + " (files still open through it?); the file system is"
+                    + " destroyed and the buffers freed when they stop");
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            failure = e;
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Once no thread serves and no handler runs: destroy, then the descriptors and the buffers. */
+    private void release() {
+        try {
+            destroyOnce();
+        } finally {
+            channels.forEach(FuseChannel::close);
+            try {
+                device.close();
+            } catch (IOException e) {
+                config.errorHandler.accept("closing /dev/fuse failed", e);
+            }
+            arena.close();
         }
     }
 
@@ -459,7 +498,7 @@ public final class FuseServer implements AutoCloseable {
                     throw new IOException("the kernel's first request is " + req + ", not INIT");
                 }
                 InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache,
-                        transport == Transport.IO_URING);
+                        transport == Transport.IO_URING, Operations.implementsReaddirplus(fs));
                 long w = ch.write(b.callState, b.out, o.replyLength());
                 if (o.failure() != null) {
                     throw o.failure();

@@ -19,6 +19,8 @@ final class InFlightRequests {
 
     private final ConcurrentHashMap<Long, RequestContext> byUnique = new ConcurrentHashMap<>();
     private final Set<Long> early = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> onDrained =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     void register(RequestContext ctx) {
         byUnique.put(ctx.unique(), ctx);
@@ -29,6 +31,27 @@ final class InFlightRequests {
 
     void unregister(RequestContext ctx) {
         byUnique.remove(ctx.unique(), ctx);
+        if (onDrained.get() != null && byUnique.isEmpty()) {
+            runDrained();
+        }
+    }
+
+    /**
+     * Runs {@code action} once no request is in flight: now, or on the thread that unregisters the last one. For
+     * the server's close, once no new request can come.
+     */
+    void whenDrained(Runnable action) {
+        onDrained.set(action);
+        if (byUnique.isEmpty()) {
+            runDrained();
+        }
+    }
+
+    private void runDrained() {
+        Runnable r = onDrained.getAndSet(null); // once, whoever of the closer and the last handler comes second
+        if (r != null) {
+            r.run();
+        }
     }
 
     /** Handles {@code FUSE_INTERRUPT} for {@code unique}. */

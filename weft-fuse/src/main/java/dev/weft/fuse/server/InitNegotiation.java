@@ -51,11 +51,17 @@ final class InitNegotiation {
 
     /**
      * The capability flags weft asks for; {@code writebackCache} adds {@code FUSE_WRITEBACK_CACHE}, {@code uring}
-     * adds {@code FUSE_OVER_IO_URING}.
+     * adds {@code FUSE_OVER_IO_URING}, {@code readdirplus} (the file system implements READDIRPLUS) adds
+     * {@code FUSE_DO_READDIRPLUS} and {@code FUSE_READDIRPLUS_AUTO}: without it the kernel lists directories with
+     * READDIR (it does not fall back to READDIR when READDIRPLUS fails, so asking for it regardless would leave a
+     * file system with READDIR alone unable to list anything), as libfuse decides.
      */
-    static long wanted(boolean writebackCache, boolean uring) {
-        long f = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_PARALLEL_DIROPS | FUSE_DO_READDIRPLUS
-                | FUSE_READDIRPLUS_AUTO | FUSE_ASYNC_DIO | FUSE_AUTO_INVAL_DATA | FUSE_INIT_EXT;
+    static long wanted(boolean writebackCache, boolean uring, boolean readdirplus) {
+        long f = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_PARALLEL_DIROPS | FUSE_ASYNC_DIO
+                | FUSE_AUTO_INVAL_DATA | FUSE_INIT_EXT;
+        if (readdirplus) {
+            f |= FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;
+        }
         if (writebackCache) {
             f |= FUSE_WRITEBACK_CACHE;
         }
@@ -72,7 +78,8 @@ final class InitNegotiation {
      * @return the reply; {@code connection} is null when the kernel's major is newer (weft replied with its own
      * version, and the kernel sends INIT again) or when the kernel is too old ({@code failure} says so)
      */
-    static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring) {
+    static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring,
+            boolean readdirplus) {
         MemorySegment in = init.fixedBody();
         int major = (int) IN_MAJOR.get(in);
         int minor = (int) IN_MINOR.get(in);
@@ -93,7 +100,7 @@ final class InitNegotiation {
         if ((offered & FUSE_INIT_EXT) != 0 && in.byteSize() >= FUSE_INIT_IN.byteSize()) {
             offered |= Integer.toUnsignedLong((int) IN_FLAGS2.get(in)) << 32;
         }
-        long granted = offered & wanted(writebackCache, uring);
+        long granted = offered & wanted(writebackCache, uring, readdirplus);
         int negotiated = Math.min(minor, KERNEL_MINOR_VERSION);
         OUT_MAJOR.set(body, KERNEL_VERSION);
         OUT_MINOR.set(body, negotiated);

@@ -105,6 +105,16 @@ final class Operations {
         this.fs = fs;
     }
 
+    /** Whether {@code fs} (or an interface between it and {@link FuseFilesystem}) implements READDIRPLUS. */
+    static boolean implementsReaddirplus(FuseFilesystem fs) {
+        try {
+            return fs.getClass().getMethod("readdirplus", dev.weft.fuse.FuseContext.class, long.class, long.class,
+                    long.class, FuseDirPlusFiller.class).getDeclaringClass() != FuseFilesystem.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("FuseFilesystem.readdirplus is public", e);
+        }
+    }
+
     /**
      * Handles {@code req} and writes its reply into {@code out}.
      *

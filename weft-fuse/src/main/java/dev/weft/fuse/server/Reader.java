@@ -200,23 +200,29 @@ final class Reader implements Runnable {
         return true;
     }
 
+    /** Handles and replies, and only then leaves {@code inFlight}: the server frees the buffers once it is empty. */
     private void handleAndReply(FuseRequest req, RequestContext ctx, RequestBuffers b) {
-        long len = handleRequest(operations, inFlight, errorHandler, req, ctx, b.out);
-        if (len == Operations.NO_REPLY) {
-            return;
+        try {
+            long len = handleRequest(operations, errorHandler, req, ctx, b.out);
+            if (len != Operations.NO_REPLY) {
+                // an interrupted request still gets the handler's own reply: EINTR when it gave up
+                // (checkInterrupted), its result when it finished, since what it did (an open file, a created
+                // name) has happened
+                reply(b, len);
+            }
+        } finally {
+            inFlight.unregister(ctx);
         }
-        // an interrupted request still gets the handler's own reply: EINTR when it gave up (checkInterrupted), its
-        // result when it finished, since what it did (an open file, a created name) has happened
-        reply(b, len);
     }
 
     /**
-     * Runs the handler of {@code req} (registered in {@code inFlight} as {@code ctx}) and writes its reply into
-     * {@code out}; returns the reply's length or {@link Operations#NO_REPLY}. A {@link FuseException} becomes its
-     * errno, any other exception EIO (and goes to {@code errorHandler}). Shared by both transports.
+     * Runs the handler of {@code req} (registered in the in-flight requests as {@code ctx}; the caller unregisters
+     * it once the reply is out) and writes its reply into {@code out}; returns the reply's length or
+     * {@link Operations#NO_REPLY}. A {@link FuseException} becomes its errno, any other exception EIO (and goes to
+     * {@code errorHandler}). Shared by both transports.
      */
-    static long handleRequest(Operations operations, InFlightRequests inFlight,
-            BiConsumer<String, Throwable> errorHandler, FuseRequest req, RequestContext ctx, MemorySegment out) {
+    static long handleRequest(Operations operations, BiConsumer<String, Throwable> errorHandler, FuseRequest req,
+            RequestContext ctx, MemorySegment out) {
         try {
             return operations.dispatch(req, ctx, out);
         } catch (FuseException e) {
@@ -224,8 +230,6 @@ final class Reader implements Runnable {
         } catch (RuntimeException | Error e) {
             errorHandler.accept("handler for " + req + " failed; replying EIO", e);
             return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EIO);
-        } finally {
-            inFlight.unregister(ctx);
         }
     }
 

@@ -179,7 +179,14 @@ final class RingQueue implements Runnable {
         }
         RequestContext ctx = new RequestContext(req.unique(), req.uid(), req.gid(), req.pid());
         inFlight.register(ctx);
-        long len = Reader.handleRequest(operations, inFlight, errorHandler, req, ctx, e.out);
+        long len;
+        try {
+            len = Reader.handleRequest(operations, errorHandler, req, ctx, e.out);
+        } finally {
+            // the reply goes out with this thread's next commit; the server frees the entries only after the
+            // queue threads have ended
+            inFlight.unregister(ctx);
+        }
         return len == Operations.NO_REPLY ? FuseReplyEncoder.replyOk(e.out, req.unique(), 0) : len;
     }
 }

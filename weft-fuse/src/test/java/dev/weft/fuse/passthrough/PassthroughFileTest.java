@@ -55,6 +55,24 @@ class PassthroughFileTest extends PassthroughFixture {
     }
 
     @Test
+    void closeClosesFilesTheKernelNeverReleasedAndALateReleaseClosesNothingElse() throws Exception {
+        Files.writeString(source.resolve("kept"), "x");
+        long nodeid = lookup(ROOT, "kept").nodeid();
+        long fh = open(nodeid, Fcntl.O_RDONLY); // no RELEASE follows: an aborted connection
+        Path procLink = Path.of("/proc/self/fd/" + fh);
+        assertEquals(source.resolve("kept"), Files.readSymbolicLink(procLink));
+        fs.close();
+        assertFalse(Files.exists(procLink, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && source.resolve("kept").equals(Files.readSymbolicLink(procLink)), "close() closed it");
+        try (var other = java.nio.channels.FileChannel.open(source.resolve("kept"))) {
+            // the number may now be another file's: a RELEASE arriving late must not close it
+            fs.release(ROOT_CALLER, nodeid, fh, 0);
+            assertTrue(other.isOpen());
+            assertEquals(1, other.size(), "still readable");
+        }
+    }
+
+    @Test
     void heapPayloadsAreCopiedInAndOut() throws Exception {
         FuseOpen open = new FuseOpen();
         FuseEntry e = create(ROOT_CALLER, ROOT, "h", 0644, Fcntl.O_RDWR | Fcntl.O_CREAT, open);

@@ -122,6 +122,24 @@ class PassthroughLookupTest extends PassthroughFixture {
     }
 
     @Test
+    void aBindMountInsideTheSourceIsNotCrossedEvenFromTheSameFileSystem() throws Exception {
+        Path outside = Files.createTempDirectory(source.getParent(), "weft-outside");
+        Files.writeString(outside.resolve("secret"), "outside the source");
+        Path inside = Files.createDirectory(source.resolve("bound"));
+        assertEquals(0, new ProcessBuilder("mount", "--bind", outside.toString(), inside.toString()).inheritIO()
+                .start().waitFor(), "mount --bind (the tests run as root)");
+        try {
+            assertEquals(Files.getFileStore(source).name(), Files.getFileStore(inside).name(), "the same file system");
+            assertErrno(LinuxErrno.EOPNOTSUPP, () -> lookup(ROOT, "bound"));
+        } finally {
+            new ProcessBuilder("umount", "-l", inside.toString()).inheritIO().start().waitFor();
+            Files.delete(outside.resolve("secret"));
+            Files.delete(outside);
+        }
+        assertTrue(lookup(ROOT, "bound").nodeid() > ROOT, "a plain directory again once unmounted");
+    }
+
+    @Test
     void theRootIsNeverForgotten() throws Exception {
         lookup(ROOT, ".");
         fs.forget(ROOT, 1_000_000);

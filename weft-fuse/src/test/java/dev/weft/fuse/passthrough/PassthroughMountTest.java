@@ -231,6 +231,33 @@ class PassthroughMountTest {
                 .mapToLong(dev.weft.fuse.server.FuseServerStats::requests).sum() > 16384, "the queues served fio");
     }
 
+    /**
+     * With the write-back cache the kernel fills a page written in part by reading it, also through a file opened
+     * write-only, and writes pages at their own offsets, also for O_APPEND: the backing file must be open for
+     * reading and without O_APPEND, or writes fail (EBADF) or land at the end.
+     */
+    @Test
+    void writeOnlyAndAppendWritesWorkWithTheWriteBackCache() throws Exception {
+        mount(FuseServer.builder(fsOverNewSource()).writebackCache(true));
+        assertTrue(server.connection().has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_WRITEBACK_CACHE));
+        byte[] original = new byte[3 * 4096];
+        java.util.Arrays.fill(original, (byte) 'a');
+        Files.write(source.resolve("pages"), original);
+        try (var ch = java.nio.channels.FileChannel.open(mnt.resolve("pages"), StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("middle".getBytes()), 4096 + 100); // part of the second page
+        }
+        byte[] expected = original.clone();
+        System.arraycopy("middle".getBytes(), 0, expected, 4096 + 100, 6);
+        assertArrayEquals(expected, Files.readAllBytes(mnt.resolve("pages")), "through the mount");
+        assertArrayEquals(expected, Files.readAllBytes(source.resolve("pages")), "in the source");
+
+        Files.writeString(source.resolve("log"), "first\n");
+        Files.writeString(mnt.resolve("log"), "second\n", StandardOpenOption.APPEND);
+        Files.writeString(mnt.resolve("log"), "third\n", StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        assertEquals("first\nsecond\nthird\n", Files.readString(mnt.resolve("log")));
+        assertEquals("first\nsecond\nthird\n", Files.readString(source.resolve("log")));
+    }
+
     private void fioVerify() throws Exception {
         requireTool("fio");
         Process fio = new ProcessBuilder("fio", "--name=verify", "--directory=" + mnt, "--size=32m", "--bs=4k",

@@ -74,6 +74,56 @@ class FuseServerKernelTest {
         assertFalse(isMounted(mnt), "unmounted after close");
     }
 
+    /** A file system with READDIR and no READDIRPLUS, as many simple ones are. */
+    static final class ReaddirOnly implements dev.weft.fuse.FuseFilesystem {
+        final MemoryFilesystem files;
+
+        ReaddirOnly(MemoryFilesystem files) {
+            this.files = files;
+        }
+
+        @Override
+        public void lookup(dev.weft.fuse.FuseContext ctx, long parent, dev.weft.fuse.FuseName name,
+                dev.weft.fuse.FuseEntry entry) throws dev.weft.fuse.FuseException {
+            files.lookup(ctx, parent, name, entry);
+        }
+
+        @Override
+        public void getattr(dev.weft.fuse.FuseContext ctx, long nodeid, long fh, dev.weft.fuse.FuseAttr attr)
+                throws dev.weft.fuse.FuseException {
+            files.getattr(ctx, nodeid, fh, attr);
+        }
+
+        @Override
+        public void opendir(dev.weft.fuse.FuseContext ctx, long nodeid, int flags, dev.weft.fuse.FuseOpen open) {
+            files.opendir(ctx, nodeid, flags, open);
+        }
+
+        @Override
+        public void readdir(dev.weft.fuse.FuseContext ctx, long nodeid, long fh, long offset,
+                dev.weft.fuse.FuseDirFiller filler) {
+            files.readdir(ctx, nodeid, fh, offset, filler);
+        }
+    }
+
+    @Test
+    void aFileSystemWithReaddirAloneIsListedThroughReaddir() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        MemoryFilesystem files = new MemoryFilesystem().put("one", "1").put("two", "2");
+        try (FuseServer server = FuseServer.builder(new ReaddirOnly(files)).threads(1).unmountOnExit(false)
+                .mount(mnt)) {
+            assertFalse(server.connection().has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_DO_READDIRPLUS),
+                    "READDIRPLUS is not asked for when the file system does not implement it");
+            try (Stream<Path> s = Files.list(mnt)) {
+                assertEquals(List.of("one", "two"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
+        try (FuseServer server = FuseServer.builder(files).threads(1).unmountOnExit(false).mount(mnt)) {
+            assertTrue(server.connection().has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_DO_READDIRPLUS),
+                    "and is when it does");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"INLINE", "THREADLET"})
     void anInterruptedReadEndsWithEintrAndTheHandlerSeesIt(Dispatch dispatch) throws Exception {

@@ -63,6 +63,8 @@ public final class StatxLayout {
     public static final int STATX_INO = 0x100;
     /** {@code #define STATX_BASIC_STATS 0x000007ffU}: what {@code stat(2)} returns. */
     public static final int STATX_BASIC_STATS = 0x7ff;
+    /** {@code #define STATX_MNT_ID 0x00001000U}: ask for {@code stx_mnt_id}, the mount's id (5.8). */
+    public static final int STATX_MNT_ID = 0x1000;
     /** {@code #define STATX_DIOALIGN 0x00002000U}: ask for the O_DIRECT alignments (6.1). */
     public static final int STATX_DIOALIGN = 0x2000;
 
@@ -85,6 +87,7 @@ public final class StatxLayout {
     private static final VarHandle RDEV_MINOR = handle("stx_rdev_minor");
     private static final VarHandle DEV_MAJOR = handle("stx_dev_major");
     private static final VarHandle DEV_MINOR = handle("stx_dev_minor");
+    private static final VarHandle MNT_ID = handle("stx_mnt_id");
     private static final VarHandle DIO_MEM_ALIGN = handle("stx_dio_mem_align");
     private static final VarHandle DIO_OFFSET_ALIGN = handle("stx_dio_offset_align");
 
@@ -107,6 +110,8 @@ public final class StatxLayout {
     public static int ctimeNanos(MemorySegment statx) { return (int) CTIME_NSEC.get(statx); }
     public static int rdevMajor(MemorySegment statx) { return (int) RDEV_MAJOR.get(statx); }
     public static int rdevMinor(MemorySegment statx) { return (int) RDEV_MINOR.get(statx); }
+    /** {@code stx_mnt_id}: the id of the mount the file was reached through (with {@link #STATX_MNT_ID} in the mask). */
+    public static long mountId(MemorySegment statx) { return (long) MNT_ID.get(statx); }
     /** The buffer alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
     public static int dioMemAlign(MemorySegment statx) { return (int) DIO_MEM_ALIGN.get(statx); }
     /** The file offset and length alignment O_DIRECT needs on this file (0 when not supported or not asked for). */
