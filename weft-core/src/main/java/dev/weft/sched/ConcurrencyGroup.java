@@ -380,7 +380,10 @@ public final class ConcurrencyGroup implements AutoCloseable {
      */
     void workerStarting(WorkerTask w, boolean start) {
         if (!start) {
+            // a stand-in for a running worker whose handler field the user replaced: its original task is listed
+            // and counts the end (see pruneTerminated)
             w.stripe = LiveWorkers.NEVER_LISTED;
+            w.endOwner = live.find(w.thread);
             return;
         }
         live.started();
@@ -397,8 +400,17 @@ public final class ConcurrencyGroup implements AutoCloseable {
         live.list(w, s.index());
     }
 
+    /**
+     * Unlists the workers whose threads have terminated, and counts the end of those whose end no server counted: a
+     * worker whose original task was replaced by a stand-in (its handler field was set by the user) ends on the
+     * stand-in, which does not count it.
+     */
     private void pruneTerminated() {
-        live.unlistIf(w -> JdkAccess.isTerminated(w.thread));
+        for (WorkerTask w : live.unlistIf(t -> JdkAccess.isTerminated(t.thread))) {
+            if (w.claimEnd()) {
+                live.ended();
+            }
+        }
         terminateIfNoneLive();
     }
 
@@ -411,8 +423,9 @@ public final class ConcurrencyGroup implements AutoCloseable {
         if (!JdkAccess.isTerminated(w.thread)) {
             return false;
         }
-        if (w.claimEnd()) {
-            workerDone(w);
+        WorkerTask owner = w.endOwner;
+        if (owner != null && owner.claimEnd()) {
+            workerDone(owner);
         }
         return true;
     }

@@ -98,8 +98,22 @@ final class LiveWorkers {
         }
     }
 
-    /** Unlists the listed workers {@code dead} accepts (their end was counted elsewhere). */
-    void unlistIf(Predicate<WorkerTask> dead) {
+    /** The listed task of {@code thread}, or null: a scan of every stripe, for the rare stand-in. */
+    WorkerTask find(Thread thread) {
+        for (Stripe stripe : stripes) {
+            synchronized (stripe) {
+                for (WorkerTask w = stripe.sentinel.nextLive; w != stripe.sentinel; w = w.nextLive) {
+                    if (w.thread == thread) {
+                        return w;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Unlists the listed workers {@code dead} accepts, and returns them (their ends are the caller's to count). */
+    List<WorkerTask> unlistIf(Predicate<WorkerTask> dead) {
         List<WorkerTask> doomed = new ArrayList<>();
         for (Stripe stripe : stripes) {
             synchronized (stripe) {
@@ -111,6 +125,7 @@ final class LiveWorkers {
             }
         }
         doomed.forEach(this::unlist);
+        return doomed;
     }
 
     List<Thread> threads() {

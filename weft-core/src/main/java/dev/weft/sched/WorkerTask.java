@@ -62,6 +62,13 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
     WorkerTask nextSwitchBack;
     /** 0 until the worker's end is counted, then 1 (CAS). */
     private volatile int ended;
+    /**
+     * The task that counts this worker's end: this one, or, for a stand-in (the task weft makes for a running
+     * worker whose uncaught-exception-handler field, where weft keeps its task, the user replaced), the original
+     * task, which counted the start: counting on both could count one end twice. Null when the original was not
+     * found; the end is then counted when the terminated original is pruned.
+     */
+    WorkerTask endOwner = this;
 
     WorkerTask(ConcurrencyGroup group, Thread thread, Runnable continuation,
                Thread.UncaughtExceptionHandler userHandler) {

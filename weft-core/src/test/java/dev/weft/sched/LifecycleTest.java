@@ -63,6 +63,44 @@ class LifecycleTest {
     }
 
     @Test
+    void aWorkerThatReplacesItsUncaughtExceptionHandlerEndsOnceInTheCount() throws Exception {
+        // weft keeps its task in the handler field: a worker that sets its own handler is carried on by a stand-in
+        // task, which may run it to its end on one server while its original task is still seen on another
+        ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).closeTimeout(Duration.ofSeconds(5)).build();
+        CountDownLatch release = new CountDownLatch(1);
+        Thread sentinel = group.threadBuilder().start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<Throwable> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int round = 0; round < 50; round++) {
+            Thread[] ts = new Thread[400];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = group.threadBuilder().start(() -> {
+                    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> reported.add(e));
+                    Thread.yield(); // the stand-in carries it on, maybe on the other server at once
+                    if (Thread.currentThread().threadId() % 50 == 0) {
+                        throw new IllegalStateException("to the worker's own handler");
+                    }
+                });
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+        }
+        group.shutdown();
+        Thread.sleep(20);
+        assertFalse(group.isTerminated(), "the sentinel still runs: no end was counted twice");
+        assertEquals(List.of(sentinel), group.liveWorkers(), "every other worker's end was counted");
+        assertFalse(reported.isEmpty(), "the workers' own handler got their exceptions");
+        release.countDown();
+        assertTrue(group.awaitTermination(Duration.ofSeconds(5)));
+    }
+
+    @Test
     void closedGroupRejectsNewWorkers() {
         ConcurrencyGroup group = ConcurrencyGroup.builder().name("closed").build();
         group.close();
