@@ -412,6 +412,11 @@ final class GroupScheduler implements RunQueues, Executor {
     }
 
     @Override
+    public boolean inboxIsEmpty(Server owner) {
+        return owner.inbox.isEmpty();
+    }
+
+    @Override
     public int handoffStreak(Server server) {
         return server.own.handoffStreak;
     }

@@ -98,6 +98,51 @@ class HandoffTest {
         }
     }
 
+    /**
+     * A hand-off chain cannot starve the server's inbox: under the affinity policy a worker woken by a timer goes
+     * to its last server's inbox when that server is busy, here with a ping-pong of two workers that hand off to
+     * each other through its next slot and leave its local queue empty.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"affinity", "handoff"})
+    void aPingPongDoesNotStarveAWorkerWokenIntoTheServersInbox(String policy) throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).policy(policy).build()) {
+            java.util.concurrent.atomic.AtomicBoolean sleeperRan = new java.util.concurrent.atomic.AtomicBoolean();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Thread sleeper = group.threadBuilder().start(() -> {
+                LockSupport.parkNanos(1_000_000); // woken by the JDK's timer thread, from outside the group
+                sleeperRan.set(true);
+            });
+            Thread[] pair = new Thread[2];
+            java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int i = 0; i < 2; i++) {
+                int me = i;
+                pair[i] = group.threadBuilder().unstarted(() -> {
+                    while (!sleeperRan.get() && System.nanoTime() - deadline < 0) {
+                        while (turn.get() != me && !sleeperRan.get() && System.nanoTime() - deadline < 0) {
+                            LockSupport.park();
+                        }
+                        turn.set(1 - me);
+                        LockSupport.unpark(pair[1 - me]);
+                    }
+                    LockSupport.unpark(pair[1 - me]);
+                    if (!sleeperRan.get()) {
+                        gaveUp.set(true);
+                    }
+                });
+            }
+            pair[0].start();
+            pair[1].start();
+            sleeper.join(10_000);
+            pair[0].join(10_000);
+            pair[1].join(10_000);
+            assertTrue(sleeperRan.get());
+            assertFalse(gaveUp.get(), "the woken worker ran only once the ping-pong gave up after 5 s:\n"
+                    + group.stats().format());
+        }
+    }
+
     private static void setTurn(int[] turn, int v) {
         synchronized (turn) {
             turn[0] = v;

@@ -10,13 +10,14 @@ import dev.weft.sched.Worker;
  *   <li>A worker woken or started by a worker running on server S goes to S's next slot and runs on S as soon as
  *       the waker blocks or yields (seed 000's synchronous switch, seed 003's {@code _sync} wake-up; Go's
  *       {@code runnext}). A hand-off chain may take the next slot {@value #MAX_HANDOFF_STREAK} times in a row
- *       while S's local queue waits; then the local queue goes first.</li>
+ *       while S's local queue or inbox waits; then the local queue, and then the inbox, go first.</li>
  *   <li>A worker that yields goes to the tail of its server's local queue.</li>
  *   <li>A worker made runnable from outside the group's servers goes to the shared queue when a server is
  *       spinning (it takes it from there, and a burst of starts is drained in one go, with no hand-over per
  *       worker); otherwise it is handed to an idle server taken from the idle-server stack, which it wakes; with
  *       no idle server it waits in the shared queue.</li>
- *   <li>A server takes its next slot, then its local queue, then its inbox, then the shared queue, then steals.
+ *   <li>A server takes its next slot (within the streak bound), then its local queue, then its inbox, then the
+ *       shared queue, then steals.
  *       Every {@value #SHARED_CHECK_INTERVAL}th run ({@link Server#tick()}) looks at the shared queue first so it
  *       cannot starve (Go's {@code schedtick % 61}).</li>
  * </ul>
@@ -52,17 +53,18 @@ public class HandoffPolicy implements SchedulingPolicy {
         if ((server.tick() & (SHARED_CHECK_INTERVAL - 1)) == 0 && (w = queues.pollShared()) != null) {
             return w;
         }
-        if ((queues.handoffStreak(server) < MAX_HANDOFF_STREAK || queues.localSize(server) == 0)
+        if ((queues.handoffStreak(server) < MAX_HANDOFF_STREAK
+                || (queues.localSize(server) == 0 && queues.inboxIsEmpty(server)))
                 && (w = queues.pollNext(server)) != null) {
             return w;
         }
         if ((w = queues.pollLocal(server)) != null) {
             return w;
         }
-        if ((w = queues.pollNext(server)) != null) {
+        if ((w = queues.pollInbox(server)) != null) {
             return w;
         }
-        if ((w = queues.pollInbox(server)) != null) {
+        if ((w = queues.pollNext(server)) != null) {
             return w;
         }
         if ((w = queues.pollShared()) != null) {

@@ -69,6 +69,9 @@ public interface RunQueues {
     /** Number of workers in {@code owner}'s local queue (a snapshot). */
     int localSize(Server owner);
 
+    /** Whether {@code owner}'s inbox is empty (a snapshot). */
+    boolean inboxIsEmpty(Server owner);
+
     /** Consecutive runs {@code server} took from its next slot since it last ran anything else. */
     int handoffStreak(Server server);
 
