@@ -10,7 +10,7 @@ import java.util.Arrays;
  * weft demo                          a concurrency group at work, with its counters
  * weft mount [OPTIONS] SOURCE MOUNTPOINT  a passthrough FUSE file system, in the foreground
  * weft umount [--abort] MOUNTPOINT   unmount a FUSE file system (also one whose server died)
- * weft bench NAME [--quick] [--json] JMH benchmarks against the JDK's scheduler (NAME: see weft bench --list)
+ * weft bench NAME [--quick] [--json] benchmarks against their peers (NAME: see weft help)
  * weft help
  * </pre>
  */
@@ -19,8 +19,22 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out, System.err));
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("weft: " + e.getMessage());
+            status = 2;
+        } catch (java.io.IOException | IllegalStateException | UnsupportedOperationException e) {
+            System.err.println("weft: " + e.getMessage());
+            status = 1;
+        } catch (Exception e) {
+            System.err.println("weft: " + e); // not an expected failure: the stack helps the report
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -54,8 +68,9 @@ public final class Main {
                 usage: weft COMMAND
                   demo                            run a concurrency group: workers, hand-offs, steals, blocking
                                                   calls, and print its counters
-                  mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--allow-other] [--ro]
-                        [--writeback-cache] [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
+                  mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
+                        [--ring-threads N] [--allow-other] [--ro] [--writeback-cache] [--fsname NAME]
+                        [--read-spin-us US] SOURCE MOUNTPOINT
                                                   serve a passthrough of SOURCE at MOUNTPOINT with FUSE, in the
                                                   foreground; Ctrl-C or SIGTERM unmounts
                   umount [--abort] MOUNTPOINT     unmount a FUSE file system, also one whose server died

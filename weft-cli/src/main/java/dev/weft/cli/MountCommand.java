@@ -79,11 +79,16 @@ final class MountCommand {
                     case "--fsname" -> fsname = value(args, ++i, a);
                     case "--read-spin-us" -> {
                         String v = value(args, ++i, a);
+                        double us;
                         try {
-                            readSpin = java.time.Duration.ofNanos(Math.round(Double.parseDouble(v) * 1000));
+                            us = Double.parseDouble(v);
                         } catch (NumberFormatException e) {
                             throw new IllegalArgumentException("--read-spin-us needs a number, got '" + v + "'");
                         }
+                        if (!Double.isFinite(us)) {
+                            throw new IllegalArgumentException("--read-spin-us must be 0..1000000, got " + v);
+                        }
+                        readSpin = java.time.Duration.ofNanos(Math.round(us * 1000));
                         if (readSpin.isNegative() || readSpin.toMillis() > 1000) {
                             throw new IllegalArgumentException("--read-spin-us must be 0..1000000, got " + v);
                         }
@@ -143,6 +148,10 @@ final class MountCommand {
     }
 
     static int mount(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(MOUNT_USAGE);
+            return 0;
+        }
         MountArgs a;
         try {
             a = MountArgs.parse(args);
@@ -155,11 +164,22 @@ final class MountCommand {
             err.println("weft mount: SOURCE " + a.source() + " is not a directory");
             return 2;
         }
+        if (FuseMounts.find(a.mountpoint()).isPresent()) {
+            err.println("weft mount: a FUSE file system is already mounted at " + a.mountpoint()
+                    + " (if its server died, run: weft umount " + a.mountpoint() + ")");
+            return 1;
+        }
         if (!Files.isDirectory(a.mountpoint())) {
             err.println("weft mount: MOUNTPOINT " + a.mountpoint() + " is not a directory");
             return 2;
         }
-        PassthroughFilesystem fs = new PassthroughFilesystem(a.source());
+        PassthroughFilesystem fs;
+        try {
+            fs = new PassthroughFilesystem(a.source());
+        } catch (IOException e) {
+            err.println("weft mount: " + e.getMessage());
+            return 1;
+        }
         FuseServer server;
         try {
             FuseServer.Builder builder = FuseServer.builder(fs).dispatch(a.dispatch())
@@ -175,9 +195,9 @@ final class MountCommand {
             }
             server = builder
                     .options(new FuseDevice.Options(a.fsname(), a.allowOther(), false, a.readOnly()))
-                    .unmountOnExit(false)
+                    .unmountOnExit(true) // a signal before our own hook below is in place still unmounts
                     .mount(a.mountpoint());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
             fs.close();
             err.println("weft mount: " + e.getMessage());
             return 1;
@@ -218,6 +238,10 @@ final class MountCommand {
     }
 
     static int umount(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(UMOUNT_USAGE);
+            return 0;
+        }
         boolean abort = false;
         Path mountpoint = null;
         for (String a : args) {

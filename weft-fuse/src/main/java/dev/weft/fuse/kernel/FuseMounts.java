@@ -28,7 +28,7 @@ public final class FuseMounts {
 
     /** The FUSE mount at {@code mountpoint}, if there is one (the last one, when mounts are stacked). */
     public static Optional<Mount> find(Path mountpoint) throws IOException {
-        String want = mountpoint.toAbsolutePath().normalize().toString();
+        String want = kernelPath(mountpoint).toString();
         Mount found = null;
         for (Mount m : list()) {
             if (m.mountpoint().toString().equals(want)) {
@@ -36,6 +36,23 @@ public final class FuseMounts {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * {@code mountpoint} as mountinfo names it: absolute, with the symlinks of its parent resolved. The mount point
+     * itself is not resolved, as it may be a dead mount (stat fails with ENOTCONN).
+     */
+    static Path kernelPath(Path mountpoint) {
+        Path p = mountpoint.toAbsolutePath().normalize();
+        Path parent = p.getParent();
+        if (parent == null) {
+            return p;
+        }
+        try {
+            return parent.toRealPath().resolve(p.getFileName());
+        } catch (IOException e) {
+            return p; // a parent that cannot be resolved: compare the path as given
+        }
     }
 
     /** Every FUSE mount of this mount namespace. */
@@ -105,9 +122,13 @@ public final class FuseMounts {
             }
         }
         LibC.Result r = LibC.umount2(m.mountpoint().toString(), LibC.MNT_DETACH);
+        if (r.failed() && r.errno() == LinuxErrno.EPERM) {
+            // not root: the user's own mount, made through fusermount3, is unmounted through it
+            Fusermount.unmount(m.mountpoint());
+            return;
+        }
         if (r.failed() && r.errno() != LinuxErrno.EINVAL) {
-            throw new IOException("umount2(" + m.mountpoint() + ") failed: " + LibC.strerror(r.errno())
-                    + (r.errno() == LinuxErrno.EPERM ? " (needs root; as another user run fusermount3 -u)" : ""));
+            throw new IOException("umount2(" + m.mountpoint() + ") failed: " + LibC.strerror(r.errno()));
         }
     }
 }
