@@ -112,8 +112,9 @@ public final class BenchRunner {
 
     /** A finished benchmark: its rows in report order (null for a variant without result), and its wall time. */
     record Report(Bench bench, Map<String, Row> rows, Profile profile, double wallSeconds) {
+        /** Every variant has a finite score: a missing row or a NaN (say, a counter that recorded nothing) fails. */
         boolean complete() {
-            return rows.values().stream().allMatch(r -> r != null);
+            return rows.values().stream().allMatch(r -> r != null && Double.isFinite(r.score()));
         }
 
         Map<String, Double> scores() {
@@ -603,7 +604,8 @@ public final class BenchRunner {
             if (!report.complete()) {
                 status = EXIT_FAILED;
                 err.println("weft bench: " + bench.name + ": no result for "
-                        + report.rows().entrySet().stream().filter(e -> e.getValue() == null)
+                        + report.rows().entrySet().stream()
+                        .filter(e -> e.getValue() == null || !Double.isFinite(e.getValue().score()))
                         .map(Map.Entry::getKey).toList() + " (see the errors above)");
             }
             if (inv.json()) {

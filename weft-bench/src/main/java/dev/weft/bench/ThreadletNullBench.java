@@ -54,7 +54,12 @@ public class ThreadletNullBench {
     Runnable captured;
     ThreadPoolExecutor pool;
     Integer value = 42;
-    volatile Integer sink;
+    /**
+     * Where the Runnable floors leave their result. Plain, not volatile: the floors run it on this thread
+     * (continuation, vtInlineFloor) or join the thread that did (jdkVtStartJoin), so the read after is ordered
+     * anyway, and a volatile store's fence would make the floors dearer than the work weft's task does.
+     */
+    Integer sink;
 
     final Callable<Integer> task = () -> value;
     final Supplier<Integer> supplier = () -> value;

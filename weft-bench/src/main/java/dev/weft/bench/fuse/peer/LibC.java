@@ -51,6 +51,15 @@ final class LibC {
     private static final MethodHandle RMDIR = downcall("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle RENAME = downcall("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle CHMOD = downcall("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle DUP = downcall("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle LGETXATTR = downcall("lgetxattr",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle LSETXATTR = downcall("lsetxattr",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle LLISTXATTR = downcall("llistxattr",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle LREMOVEXATTR = downcall("lremovexattr",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
 
     private LibC() {
     }
@@ -74,6 +83,50 @@ final class LibC {
     static int open(MemorySegment state, MemorySegment path, int flags, int mode) {
         try {
             return (int) OPEN.invokeExact(state, path, flags, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int dup(MemorySegment state, int fd) {
+        try {
+            return (int) DUP.invokeExact(state, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code lgetxattr(path, name, value, size)}: the value's size, or -1. */
+    static long lgetxattr(MemorySegment state, MemorySegment path, MemorySegment name, MemorySegment value,
+            long size) {
+        try {
+            return (long) LGETXATTR.invokeExact(state, path, name, value, size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int lsetxattr(MemorySegment state, MemorySegment path, MemorySegment name, MemorySegment value, long size,
+            int flags) {
+        try {
+            return (int) LSETXATTR.invokeExact(state, path, name, value, size, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code llistxattr(path, list, size)}: the list's size, or -1. */
+    static long llistxattr(MemorySegment state, MemorySegment path, MemorySegment list, long size) {
+        try {
+            return (long) LLISTXATTR.invokeExact(state, path, list, size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int lremovexattr(MemorySegment state, MemorySegment path, MemorySegment name) {
+        try {
+            return (int) LREMOVEXATTR.invokeExact(state, path, name);
         } catch (Throwable t) {
             throw rethrow(t);
         }
