@@ -49,6 +49,11 @@ public final class FuseServer implements AutoCloseable {
     /** How long {@link #close} waits for handlers still running after the unmount. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /**
+     * Under threadlet dispatch, how many handlers may be blocked at once holding their request's buffers (about
+     * 2 MiB each); beyond that the readers wait for one to reply before they read more.
+     */
+    public static final int MAX_BLOCKED_HANDLERS = 64;
+    /**
      * Spins of a LIFO follower before it parks. A hand-over found within the spin costs no futex wake-up (about
      * 25 µs on these VMs); see the README's fuse tables for how it was chosen.
      */
@@ -107,7 +112,7 @@ public final class FuseServer implements AutoCloseable {
         this.followers = new ArrayList<>(readerCount);
         this.ended = new CountDownLatch(readerCount + ringThreadCount);
         Operations ops = new Operations(fs);
-        RequestBuffers.Pool pool = new RequestBuffers.Pool(arena);
+        RequestBuffers.Pool pool = new RequestBuffers.Pool(arena, readerCount + MAX_BLOCKED_HANDLERS);
         ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
                 ? (b.group != null ? b.group : Threadlets.defaultGroup()) : null;
         boolean spin = b.readSpin.toNanos() > 0;
@@ -478,7 +483,7 @@ public final class FuseServer implements AutoCloseable {
         }
 
         private FuseConnectionInfo negotiate(FuseDevice device, Arena arena) throws IOException {
-            RequestBuffers b = new RequestBuffers.Pool(arena).take();
+            RequestBuffers b = new RequestBuffers.Pool(arena, 1).take();
             FuseChannel ch = device.channel();
             while (true) {
                 long n = ch.read(b.callState, b.in);

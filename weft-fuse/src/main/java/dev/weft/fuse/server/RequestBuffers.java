@@ -39,22 +39,61 @@ final class RequestBuffers {
         this.callState = FuseChannel.newCallState(arena);
     }
 
-    /** Sets of buffers for handlers that blocked; never shrinks (its high-water mark is the blocked handlers). */
+    /**
+     * The sets of the readers and of handlers that blocked (threadlet dispatch), at most {@code max} of them (about
+     * 2 MiB each): a reader that needs a new set when all are taken waits until a blocked handler has replied and
+     * given its set back, and the kernel queues the requests meanwhile. The kernel bounds background requests only,
+     * so without this bound a file system whose handlers block could have the server allocate without limit. Sets
+     * are made as needed and kept until the server closes.
+     */
     static final class Pool {
         private final Arena arena;
-        private final ConcurrentLinkedQueue<RequestBuffers> free = new ConcurrentLinkedQueue<>();
+        private final int max;
+        private final java.util.ArrayDeque<RequestBuffers> free = new java.util.ArrayDeque<>(); // guarded by this
+        private int made; // guarded by this
 
-        Pool(Arena arena) {
+        Pool(Arena arena, int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("a pool holds at least one set, got " + max);
+            }
             this.arena = arena;
+            this.max = max;
         }
 
-        RequestBuffers take() {
-            RequestBuffers b = free.poll();
-            return b != null ? b : new RequestBuffers(arena);
+        /** A free set, a new one while fewer than {@code max} exist, or else the next one given back. */
+        synchronized RequestBuffers take() {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    RequestBuffers b = free.poll();
+                    if (b != null) {
+                        return b;
+                    }
+                    if (made < max) {
+                        made++;
+                        return new RequestBuffers(arena);
+                    }
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the set comes back when a handler replies: keep waiting for it
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
-        void give(RequestBuffers b) {
-            free.offer(b);
+        synchronized void give(RequestBuffers b) {
+            free.push(b);
+            notify();
+        }
+
+        /** How many sets exist (taken or free). */
+        synchronized int made() {
+            return made;
         }
     }
 }

@@ -50,7 +50,7 @@ class ReaderMalformedRequestTest {
         kernelFd = sv.getAtIndex(JAVA_INT, 1);
         MemoryFilesystem fs = new MemoryFilesystem().put("a", "x");
         Reader r = new Reader(0, FuseChannel.forDescriptor(serverFd), new Operations(fs), new InFlightRequests(),
-                Dispatch.INLINE, null, null, new RequestBuffers.Pool(arena), (msg, t) -> reported.add(msg), () -> { },
+                Dispatch.INLINE, null, null, new RequestBuffers.Pool(arena, 1), (msg, t) -> reported.add(msg), () -> { },
                 0, arena.allocate(FuseChannel.POLLFD_SIZE, 8));
         reader = Thread.ofPlatform().start(r);
     }
