@@ -187,6 +187,8 @@ public final class UringRandRead {
                 progress.printf(Locale.ROOT, "# %s: wrote %s (1 GiB) in %.1f s%n", BENCH, file,
                         (System.nanoTime() - start) / 1e9);
             }
+            progress.printf(Locale.ROOT, "# %s: read %s once, untimed, in %.1f s (the first variant is not to find"
+                    + " the device's cache cold)%n", BENCH, file, DataFile.warm(file));
         } catch (IOException e) {
             progress.println("weft bench: " + BENCH + ": " + e.getMessage());
             return scores;
