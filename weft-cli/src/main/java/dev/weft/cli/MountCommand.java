@@ -231,7 +231,7 @@ final class MountCommand {
         } catch (IllegalStateException shuttingDown) {
             closed.await();
         }
-        fs.close();
+        // no fs.close() here: the server destroys the file system (which closes it) once no handler runs
         long requests = server.stats().stream().mapToLong(FuseServerStats::requests).sum();
         out.printf("weft: %s unmounted after %d requests%n", a.mountpoint(), requests);
         return 0;

@@ -327,6 +327,7 @@ public final class Server extends Thread {
                 count(SPINS, 1);
                 return null;
             }
+            own.leftSpinningLast = false; // it found no work: a wake from the park has nothing to pass on
             count(PARKS, 1);
             parked = true;
             Worker h;

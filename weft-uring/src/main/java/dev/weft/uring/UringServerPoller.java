@@ -209,7 +209,7 @@ public final class UringServerPoller implements ServerPoller {
         while ((op = handOff.poll()) != null) {
             try {
                 if (op instanceof UringChain chain) {
-                    prepared += startChain(chain);
+                    waitingChains.add(chain); // in order, behind those waiting for a slot
                     continue;
                 }
                 if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
@@ -225,6 +225,7 @@ public final class UringServerPoller implements ServerPoller {
                 op.abandon("the operation could not be prepared: " + e);
             }
         }
+        prepared += startWaitingChains();
         if (prepared > 0) {
             ring.submit();
             submitted += prepared;
@@ -238,8 +239,28 @@ public final class UringServerPoller implements ServerPoller {
             int n = ring.forEachCompletion(onCompletion);
             completed += n;
             any |= n > 0;
+            int started = startWaitingChains(); // slots the completed chains freed
+            if (started > 0) {
+                ring.submit();
+                submitted += started;
+                any = true;
+            }
         }
         return any;
+    }
+
+    /** Starts waiting syslets, in order, while slots are free; returns the SQEs prepared. */
+    private int startWaitingChains() {
+        int prepared = 0;
+        UringChain c;
+        while (freeSlotCount > 0 && (c = waitingChains.poll()) != null) {
+            int n = startChain(c);
+            if (n < 0) {
+                break; // the SQ has no room now: it waits at the head for the next look
+            }
+            prepared += n;
+        }
+        return prepared;
     }
 
     /** Server thread, for each CQE of an operation: its outcome. */
@@ -250,22 +271,17 @@ public final class UringServerPoller implements ServerPoller {
         } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
             // a file the chain left open (no close step, or a cancelled one) stays in the slot until the next
             // openat into it replaces it
-            freeSlots[freeSlotCount++] = step.chain().slot();
+            freeSlots[freeSlotCount++] = step.chain().slot(); // poll starts a waiting chain in it
             step.chain().finish(0);
-            UringChain next = waitingChains.poll();
-            if (next != null) {
-                startChain(next);
-                ring.submit();
-            }
         }
     }
 
-    /** Prepares a syslet's linked SQEs into a free slot, or queues it until one frees; returns SQEs prepared. */
+    /**
+     * Prepares a syslet's linked SQEs into a free slot (the caller saw one free); returns the SQEs prepared (0 for a
+     * syslet refused or cut at its first step, which is done then), or -1 when the SQ has no room for them even after
+     * a submit: the syslet is back at the head of the waiting ones.
+     */
     private int startChain(UringChain chain) {
-        if (freeSlotCount == 0) {
-            waitingChains.add(chain);
-            return 0;
-        }
         if ((ring.features() & IoUringConstants.IORING_FEAT_LINKED_FILE) == 0) {
             chain.abandon("syslets need IORING_FEAT_LINKED_FILE (Linux 5.17): before it, a step cannot use the file"
                     + " its chain's openat puts in a slot, as the kernel looks the slot up at submission");
@@ -278,6 +294,10 @@ public final class UringServerPoller implements ServerPoller {
         }
         if (ring.pendingSubmissions() + chain.size() > ring.sqEntries() - 2) {
             ring.submit();
+            if (ring.pendingSubmissions() + chain.size() > ring.sqEntries() - 2) {
+                waitingChains.addFirst(chain); // a short submit (EAGAIN): not a failure of the syslet
+                return -1;
+            }
         }
         int slot = freeSlots[--freeSlotCount];
         long base = nextUserData;
@@ -315,6 +335,9 @@ public final class UringServerPoller implements ServerPoller {
         }
         waitingChains.clear();
         drainInFlight();
+        while ((op = handOff.poll()) != null) { // handed over by completions the drain ran
+            op.abandon("the server of " + server.group().name() + " stopped before submitting it");
+        }
         java.util.Set<Object> failed = new java.util.HashSet<>();
         for (Object f : inFlight.values()) {
             UringOperation o = f instanceof ChainStep c ? c.chain() : (UringOperation) f;
@@ -345,6 +368,9 @@ public final class UringServerPoller implements ServerPoller {
             ring.submit();
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
+                if (ring.pendingSubmissions() > 0) {
+                    ring.submit(); // what a short submit left, the cancel among it
+                }
                 if (ring.forEachCompletion(onCompletion) == 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(50_000);
                 }

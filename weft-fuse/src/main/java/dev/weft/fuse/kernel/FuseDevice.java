@@ -169,7 +169,7 @@ public final class FuseDevice implements AutoCloseable {
     }
 
     /** Detaches the mount (lazily: busy files keep it until closed); the server's reads then return -ENODEV. */
-    public void unmount() throws IOException {
+    public synchronized void unmount() throws IOException { // a shutdown hook and close() may race here
         if (!mounted) {
             return;
         }

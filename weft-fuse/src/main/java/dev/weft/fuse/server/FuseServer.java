@@ -49,8 +49,8 @@ public final class FuseServer implements AutoCloseable {
     /** How long {@link #close} waits for handlers still running after the unmount. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * Under threadlet dispatch, how many handlers may be blocked at once holding their request's buffers (about
-     * 2 MiB each); beyond that the readers wait for one to reply before they read more.
+     * Under threadlet dispatch, for how many blocked handlers the server keeps request buffers (about 2 MiB each)
+     * for reuse; a set taken past that is freed when its handler replies.
      */
     public static final int MAX_BLOCKED_HANDLERS = 64;
     /**

@@ -89,6 +89,17 @@ final class Reader implements Runnable {
 
     @Override
     public void run() {
+        try {
+            serve();
+        } finally {
+            if (buffers != null) {
+                pool.give(buffers); // a set made past the pool's bound is freed here
+                buffers = null;
+            }
+        }
+    }
+
+    private void serve() {
         buffers = pool.take();
         while (true) {
             if (handoff != null && !handoff.acquire(follower)) {
@@ -182,15 +193,28 @@ final class Reader implements Runnable {
             handleAndReply(req, ctx, b);
             return true;
         }
-        Threadlet<Void> t = Threadlets.exec(group, () -> {
-            ctx.handlerThread(Thread.currentThread());
+        Threadlet<Void> t;
+        try {
+            t = Threadlets.exec(group, () -> {
+                ctx.handlerThread(Thread.currentThread());
+                try {
+                    handleAndReply(req, ctx, b);
+                } finally {
+                    ctx.handlerThread(null);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // the handler never started (the group was shut down, say): the request still gets its reply, and
+            // leaves the in-flight set, or the server's close would wait for it forever
             try {
-                handleAndReply(req, ctx, b);
+                errorHandler.accept("could not start the handler of " + req + " as a threadlet; replying EIO", e);
+                reply(b, FuseReplyEncoder.replyError(b.out, req.unique(), LinuxErrno.EIO));
             } finally {
-                ctx.handlerThread(null);
+                inFlight.unregister(ctx);
             }
-            return null;
-        });
+            return true;
+        }
         if (!t.isDone()) {
             // the handler blocked and keeps b; it returns b to the pool when it has replied
             blockedHandlers++;

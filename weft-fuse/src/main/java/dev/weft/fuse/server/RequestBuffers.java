@@ -31,8 +31,11 @@ final class RequestBuffers {
     final MemorySegment in;
     final MemorySegment out;
     final MemorySegment callState;
+    /** The set's own arena when it was made past the pool's bound (freed when given back), else null. */
+    private final Arena own;
 
-    private RequestBuffers(Arena arena) {
+    private RequestBuffers(Arena arena, Arena own) {
+        this.own = own;
         long size = InitNegotiation.MAX_WRITE + InitNegotiation.HEADER_ROOM;
         this.in = arena.allocate(size + PAGE, PAGE).asSlice(PAGE - WRITE_DATA_OFFSET, size);
         this.out = arena.allocate(size + PAGE, PAGE).asSlice(PAGE - READ_DATA_OFFSET, size);
@@ -40,60 +43,65 @@ final class RequestBuffers {
     }
 
     /**
-     * The sets of the readers and of handlers that blocked (threadlet dispatch), at most {@code max} of them (about
-     * 2 MiB each): a reader that needs a new set when all are taken waits until a blocked handler has replied and
-     * given its set back, and the kernel queues the requests meanwhile. The kernel bounds background requests only,
-     * so without this bound a file system whose handlers block could have the server allocate without limit. Sets
-     * are made as needed and kept until the server closes.
+     * The sets of the readers and of handlers that blocked (threadlet dispatch). Up to {@code max} sets (about 2 MiB
+     * each) are kept for reuse until the server closes; a set taken past that bound has an arena of its own and is
+     * freed when given back. So memory held after a burst of blocked handlers returns to the bound, and a reader never
+     * waits for a set: a reader that stopped reading until some handler replied could wait forever on a handler that
+     * waits for a request only a reader can bring (a WRITE, an INTERRUPT).
      */
     static final class Pool {
         private final Arena arena;
         private final int max;
         private final java.util.ArrayDeque<RequestBuffers> free = new java.util.ArrayDeque<>(); // guarded by this
-        private int made; // guarded by this
+        private int kept; // sets made from the shared arena; guarded by this
+        private int extra; // sets past the bound now out; guarded by this
 
         Pool(Arena arena, int max) {
             if (max < 1) {
-                throw new IllegalArgumentException("a pool holds at least one set, got " + max);
+                throw new IllegalArgumentException("a pool keeps at least one set, got " + max);
             }
             this.arena = arena;
             this.max = max;
         }
 
-        /** A free set, a new one while fewer than {@code max} exist, or else the next one given back. */
-        synchronized RequestBuffers take() {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    RequestBuffers b = free.poll();
-                    if (b != null) {
-                        return b;
-                    }
-                    if (made < max) {
-                        made++;
-                        return new RequestBuffers(arena);
-                    }
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the set comes back when a handler replies: keep waiting for it
-                    }
+        /** A free set, a new kept one while fewer than {@code max} exist, or else a new one freed when given back. */
+        RequestBuffers take() {
+            synchronized (this) {
+                RequestBuffers b = free.poll();
+                if (b != null) {
+                    return b;
                 }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+                if (kept < max) {
+                    kept++;
+                    return new RequestBuffers(arena, null);
                 }
+                extra++;
+            }
+            Arena own = Arena.ofShared();
+            return new RequestBuffers(own, own);
+        }
+
+        void give(RequestBuffers b) {
+            if (b.own != null) {
+                b.own.close();
+                synchronized (this) {
+                    extra--;
+                }
+                return;
+            }
+            synchronized (this) {
+                free.push(b);
             }
         }
 
-        synchronized void give(RequestBuffers b) {
-            free.push(b);
-            notify();
+        /** Sets kept for reuse (at most {@code max}). */
+        synchronized int kept() {
+            return kept;
         }
 
-        /** How many sets exist (taken or free). */
-        synchronized int made() {
-            return made;
+        /** Sets past the bound now taken. */
+        synchronized int extra() {
+            return extra;
         }
     }
 }
