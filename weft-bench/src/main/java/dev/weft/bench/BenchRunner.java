@@ -147,6 +147,11 @@ public final class BenchRunner {
             this.extraKeys = extraKeys;
         }
 
+        /** The variant the ratio of {@code key} is taken against. */
+        String baselineOf(String key) {
+            return baseline;
+        }
+
         /** The result keys, in report order. */
         List<String> keys() {
             List<String> keys = new ArrayList<>(values);
@@ -247,6 +252,13 @@ public final class BenchRunner {
 
         private String key(String spin, String gap) {
             return "spin-" + spin + (gap.equals(gaps.getFirst()) ? "" : "/gap-" + gap + "us");
+        }
+
+        /** No spin at the same gap: a ratio across gaps would mix two idle times. */
+        @Override
+        String baselineOf(String key) {
+            int slash = key.indexOf('/');
+            return slash < 0 ? baseline : baseline + key.substring(slash);
         }
 
         @Override
@@ -847,7 +859,6 @@ public final class BenchRunner {
     /** The human-readable report of one benchmark. */
     static String table(Report report) {
         Bench bench = report.bench();
-        Row base = report.rows().get(bench.baseline);
         List<String> extraCols = new ArrayList<>();
         for (Row r : report.rows().values()) {
             if (r != null) {
@@ -864,6 +875,7 @@ public final class BenchRunner {
         lines.add(header.toArray(String[]::new));
         for (Map.Entry<String, Row> e : report.rows().entrySet()) {
             Row r = e.getValue();
+            Row base = report.rows().get(bench.baselineOf(e.getKey()));
             List<String> cells = new ArrayList<>();
             cells.add(e.getKey());
             if (r == null) {

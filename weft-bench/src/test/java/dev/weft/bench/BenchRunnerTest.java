@@ -126,6 +126,21 @@ class BenchRunnerTest {
     }
 
     @Test
+    void idleWakeRatiosAreToNoSpinAtTheSameGap() {
+        BenchRunner.IdleWake bench = new BenchRunner.IdleWake(List.of("30", "200"));
+        assertEquals("spin-0", bench.baselineOf("spin-50000"));
+        assertEquals("spin-0/gap-200us", bench.baselineOf("spin-50000/gap-200us"));
+        Map<String, BenchRunner.Row> rows = new LinkedHashMap<>();
+        rows.put("spin-0", new BenchRunner.Row("spin-0", 1000, Double.NaN, Map.of()));
+        rows.put("spin-50000", new BenchRunner.Row("spin-50000", 500, Double.NaN, Map.of()));
+        rows.put("spin-0/gap-200us", new BenchRunner.Row("spin-0/gap-200us", 4000, Double.NaN, Map.of()));
+        rows.put("spin-50000/gap-200us", new BenchRunner.Row("spin-50000/gap-200us", 1000, Double.NaN, Map.of()));
+        String table = BenchRunner.table(new BenchRunner.Report(bench, rows, BenchRunner.Profile.QUICK, 1));
+        assertTrue(table.matches("(?s).*spin-50000\\s+500\\s+-\\s+ns\\s+0\\.50x.*"), table);
+        assertTrue(table.matches("(?s).*spin-50000/gap-200us\\s+1000\\s+-\\s+ns\\s+0\\.25x.*"), table);
+    }
+
+    @Test
     void keysOfEachBenchmark() throws Exception {
         List<BenchRunner.Bench> benches = BenchRunner.resolve(List.of("pingpong", "skynet", "idle-wake"));
         assertEquals(List.of("weft-handoff", "weft-fifo", "jdk-default", "platform", "continuation"),
