@@ -318,6 +318,8 @@ public final class FuseServer implements AutoCloseable {
         private FuseDevice.Options options = FuseDevice.Options.defaults();
         private FuseDevice.Mounter mounter = FuseDevice.Mounter.AUTO;
         private boolean writebackCache;
+        /** Null: whether the file system's class implements {@code readdirplus}. */
+        private Boolean readdirplus;
         private boolean unmountOnExit = true;
         private int spinBudget = DEFAULT_SPIN_BUDGET;
         private Duration readSpin = DEFAULT_READ_SPIN;
@@ -407,6 +409,16 @@ public final class FuseServer implements AutoCloseable {
         /** Asks for {@code FUSE_WRITEBACK_CACHE}: the kernel gathers writes in its page cache. Off by default. */
         public Builder writebackCache(boolean on) {
             this.writebackCache = on;
+            return this;
+        }
+
+        /**
+         * Whether to ask for {@code FUSE_DO_READDIRPLUS} (and {@code READDIRPLUS_AUTO}). By default weft asks when the
+         * file system's class implements {@code readdirplus}; a wrapper that implements every method by delegation
+         * says here whether what it wraps does (the kernel does not fall back to READDIR when READDIRPLUS fails).
+         */
+        public Builder readdirplus(boolean ask) {
+            this.readdirplus = ask;
             return this;
         }
 
@@ -503,7 +515,8 @@ public final class FuseServer implements AutoCloseable {
                     throw new IOException("the kernel's first request is " + req + ", not INIT");
                 }
                 InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache,
-                        transport == Transport.IO_URING, Operations.implementsReaddirplus(fs));
+                        transport == Transport.IO_URING,
+                        readdirplus != null ? readdirplus : Operations.implementsReaddirplus(fs));
                 long w = ch.write(b.callState, b.out, o.replyLength());
                 if (o.failure() != null) {
                     throw o.failure();

@@ -122,6 +122,14 @@ class FuseServerKernelTest {
             assertTrue(server.connection().has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_DO_READDIRPLUS),
                     "and is when it does");
         }
+        try (FuseServer server = FuseServer.builder(files).readdirplus(false).threads(1).unmountOnExit(false)
+                .mount(mnt)) {
+            assertFalse(server.connection().has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_DO_READDIRPLUS),
+                    "unless the builder says otherwise");
+            try (Stream<Path> s = Files.list(mnt)) {
+                assertEquals(List.of("one", "two"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
     }
 
     @ParameterizedTest
