@@ -194,7 +194,9 @@ final class MountCommand {
                 builder.readSpin(a.readSpin());
             }
             server = builder
-                    .options(new FuseDevice.Options(a.fsname(), a.allowOther(), false, a.readOnly()))
+                    // other users on the mount: the kernel checks their permissions against the modes, or they would
+                    // act with the server's rights (root's)
+                    .options(new FuseDevice.Options(a.fsname(), a.allowOther(), a.allowOther(), a.readOnly()))
                     .unmountOnExit(true) // a signal before our own hook below is in place still unmounts
                     .mount(a.mountpoint());
         } catch (IOException | RuntimeException e) {
