@@ -2,7 +2,7 @@
  * weft-fuse: a pure-Java FUSE server speaking the /dev/fuse protocol directly (no libfuse, no JNI).
  */
 module dev.weft.fuse {
-    requires dev.weft.core;
+    requires transitive dev.weft.core; // FuseServer.Builder takes a ConcurrencyGroup
     requires dev.weft.uring;
 
     exports dev.weft.fuse;

@@ -4,7 +4,7 @@
  * (or {@code ALL-UNNAMED} on the class path).
  */
 module dev.weft.uring {
-    requires dev.weft.core;
+    requires transitive dev.weft.core; // its API names weft-core types (ServerPoller, ConcurrencyGroup.Builder)
     requires jdk.unsupported;
 
     exports dev.weft.uring;
