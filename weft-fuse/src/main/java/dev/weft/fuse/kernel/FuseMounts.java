@@ -55,6 +55,26 @@ public final class FuseMounts {
         }
     }
 
+    /** Where the fusectl file system shows each FUSE connection. */
+    static final Path CONNECTIONS = Path.of("/sys/fs/fuse/connections");
+
+    /**
+     * Writes to the connection's {@code abort} file. systemd mounts fusectl at boot; where nothing did, it is mounted
+     * here first, as {@code mount -t fusectl none /sys/fs/fuse/connections} would (root only), and left mounted.
+     */
+    private static void abort(Mount m) throws IOException {
+        if (!Files.exists(m.abortFile()) && Files.isDirectory(CONNECTIONS)) {
+            LibC.mount("fusectl", CONNECTIONS.toString(), "fusectl", 0, ""); // EBUSY: mounted meanwhile; else below
+        }
+        try {
+            Files.writeString(m.abortFile(), "1");
+        } catch (IOException e) {
+            throw new IOException("cannot abort FUSE connection " + m.connection() + " of " + m.mountpoint()
+                    + " through " + m.abortFile() + ": " + e.getMessage() + " (fusectl must be mounted there, and "
+                    + "mounting it needs root: mount -t fusectl none " + CONNECTIONS + ")", e);
+        }
+    }
+
     /** Every FUSE mount of this mount namespace. */
     public static List<Mount> list() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8).stream()
@@ -113,13 +133,7 @@ public final class FuseMounts {
         Mount m = find(mountpoint).orElseThrow(() -> new IOException("no FUSE file system is mounted at "
                 + mountpoint.toAbsolutePath().normalize()));
         if (abort) {
-            try {
-                Files.writeString(m.abortFile(), "1");
-            } catch (IOException e) {
-                throw new IOException("cannot abort FUSE connection " + m.connection() + " of " + m.mountpoint()
-                        + " through " + m.abortFile() + " (is fusectl mounted? mount -t fusectl none "
-                        + "/sys/fs/fuse/connections): " + e.getMessage(), e);
-            }
+            abort(m);
         }
         LibC.Result r = LibC.umount2(m.mountpoint().toString(), LibC.MNT_DETACH);
         if (r.failed() && r.errno() == LinuxErrno.EPERM) {

@@ -1,5 +1,8 @@
 package dev.weft.fuse.kernel;
 
+import dev.weft.fuse.proto.LinuxErrno;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,13 +12,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -23,7 +29,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Mounting without root, the way libfuse does: {@code fusermount3} (setuid root) opens {@code /dev/fuse}, mounts
  * it, and sends the descriptor back over a Unix socket whose number it finds in {@code _FUSE_COMMFD}, as
  * {@code SCM_RIGHTS} ancillary data. The child is started with {@code posix_spawnp} so that it inherits the socket
- * (the JDK's process launcher closes every descriptor above 2).
+ * (the JDK's process launcher closes every descriptor above 2). Its standard error goes to a pipe, so that why it
+ * failed ends up in the exception.
  *
  * <p>Layouts: {@code struct msghdr}, {@code struct iovec} and {@code struct cmsghdr} of glibc on LP64
  * ({@code <bits/socket.h>}, {@code <bits/types/struct_iovec.h>}).
@@ -32,7 +39,12 @@ final class Fusermount {
     static final String PROGRAM = "fusermount3";
 
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOL_SOCKET = 1, SCM_RIGHTS = 1;
-    private static final int F_SETFD = 2, FD_CLOEXEC = 1;
+    private static final int F_SETFD = 2, FD_CLOEXEC = 1, O_CLOEXEC = 02000000;
+    /** {@code sizeof(posix_spawn_file_actions_t)} in glibc on LP64 is 80: two ints, a pointer, 16 ints of padding. */
+    private static final long FILE_ACTIONS_SIZE = 80;
+    private static final int STDERR = 2;
+    /** What of fusermount3's standard error an exception quotes at most. */
+    private static final int MAX_STDERR = 4096;
 
     /** {@code struct iovec { void *iov_base; size_t iov_len; }}. */
     private static final StructLayout IOVEC = MemoryLayout.structLayout(ADDRESS.withName("iov_base"),
@@ -73,6 +85,13 @@ final class Fusermount {
     private static final MethodHandle WAITPID = fn("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
             JAVA_INT));
     private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIPE2 = fn("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FILE_ACTIONS_INIT = fn("posix_spawn_file_actions_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FILE_ACTIONS_ADDDUP2 = fn("posix_spawn_file_actions_adddup2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FILE_ACTIONS_DESTROY = fn("posix_spawn_file_actions_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private Fusermount() {
     }
@@ -103,32 +122,45 @@ final class Fusermount {
             throw new IOException(PROGRAM + " is not on the PATH: install the fuse3 package (apt-get install fuse3),"
                     + " or mount as root");
         }
+        checkDeviceAccess(DEVICE);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sv = a.allocate(JAVA_INT, 2);
             if ((int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
                 throw new IOException("socketpair(AF_UNIX) failed");
             }
+            MemorySegment errPipe = a.allocate(JAVA_INT, 2);
+            if ((int) PIPE2.invokeExact(errPipe, O_CLOEXEC) != 0) {
+                int ignored = (int) CLOSE.invokeExact(sv.getAtIndex(JAVA_INT, 0));
+                ignored = (int) CLOSE.invokeExact(sv.getAtIndex(JAVA_INT, 1));
+                throw new IOException("pipe2 failed");
+            }
             int mine = sv.getAtIndex(JAVA_INT, 0), theirs = sv.getAtIndex(JAVA_INT, 1);
+            int errRead = errPipe.getAtIndex(JAVA_INT, 0), errWrite = errPipe.getAtIndex(JAVA_INT, 1);
             try {
                 int ignored = (int) FCNTL.invokeExact(mine, F_SETFD, FD_CLOEXEC);
-                int pid = spawn(a, List.of(PROGRAM, "-o", options, "--", mountpoint.toString()), theirs);
+                int pid = spawn(a, List.of(PROGRAM, "-o", options, "--", mountpoint.toString()), theirs, errWrite);
                 ignored = (int) CLOSE.invokeExact(theirs);
                 theirs = -1;
+                ignored = (int) CLOSE.invokeExact(errWrite);
+                errWrite = -1;
                 int fd = receiveFd(a, mine);
                 int status = waitFor(a, pid);
+                String stderr = readAll(a, errRead);
                 if (fd < 0) {
-                    throw new IOException(PROGRAM + " did not send a /dev/fuse descriptor (exit status " + status
-                            + "; it printed why on stderr)");
+                    throw new IOException(PROGRAM + " did not mount " + mountpoint + " (exit status " + status + ")"
+                            + (stderr.isEmpty() ? "" : ": " + stderr));
                 }
                 if (status != 0) {
                     LibC.close(fd);
-                    throw new IOException(PROGRAM + " failed with exit status " + status);
+                    throw new IOException(PROGRAM + " failed with exit status " + status
+                            + (stderr.isEmpty() ? "" : ": " + stderr));
                 }
                 return fd;
             } finally {
-                int ignored = (int) CLOSE.invokeExact(mine);
-                if (theirs >= 0) {
-                    ignored = (int) CLOSE.invokeExact(theirs);
+                for (int fd : new int[] {mine, theirs, errRead, errWrite}) {
+                    if (fd >= 0) {
+                        int ignored = (int) CLOSE.invokeExact(fd);
+                    }
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -138,7 +170,49 @@ final class Fusermount {
         }
     }
 
-    private static int spawn(Arena a, List<String> argv, int commFd) throws Throwable {
+    static final Path DEVICE = Path.of("/dev/fuse");
+
+    /**
+     * fusermount3 opens {@code /dev/fuse} with the caller's rights, so the caller must be able to read and write it
+     * (most systems make it {@code 0666} through udev). Checked first, to say so instead of fusermount3's "Permission
+     * denied".
+     */
+    static void checkDeviceAccess(Path device) throws IOException {
+        if (!Files.exists(device)) {
+            throw new IOException(device + " is missing: load the fuse kernel module (modprobe fuse)");
+        }
+        if (!Files.isReadable(device) || !Files.isWritable(device)) {
+            String mode;
+            try {
+                mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(device));
+            } catch (IOException | UnsupportedOperationException e) {
+                mode = "unknown";
+            }
+            throw new IOException(device + " (" + mode + ") is not open to user " + System.getProperty("user.name")
+                    + ", and fusermount3 opens it with the user's rights. Most systems make it readable and writable "
+                    + "by all (udev: KERNEL==\"fuse\", MODE=\"0666\"); as root: chmod 0666 " + device
+                    + ". Or mount as root");
+        }
+    }
+
+    /** Reads {@code fd} to its end, keeping at most {@link #MAX_STDERR} bytes, as trimmed text on one line. */
+    private static String readAll(Arena a, int fd) {
+        MemorySegment buf = a.allocate(MAX_STDERR);
+        MemorySegment state = LibC.newCallState(a);
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        long n;
+        while ((n = LibC.read(state, fd, buf, MAX_STDERR)) > 0
+                || (n < 0 && LibC.errno(state) == LinuxErrno.EINTR)) {
+            int keep = (int) Math.min(n, MAX_STDERR - kept.size());
+            if (keep > 0) {
+                kept.writeBytes(buf.asSlice(0, keep).toArray(JAVA_BYTE));
+            }
+        }
+        return kept.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
+    }
+
+    /** Starts {@code argv} with {@code _FUSE_COMMFD=commFd} and its standard error on {@code stderrFd}. */
+    private static int spawn(Arena a, List<String> argv, int commFd, int stderrFd) throws Throwable {
         MemorySegment args = a.allocate(ADDRESS, argv.size() + 1);
         for (int i = 0; i < argv.size(); i++) {
             args.setAtIndex(ADDRESS, i, a.allocateFrom(argv.get(i)));
@@ -152,8 +226,20 @@ final class Fusermount {
         }
         envp.setAtIndex(ADDRESS, env.size(), MemorySegment.NULL);
         MemorySegment pid = a.allocate(JAVA_INT);
-        int r = (int) POSIX_SPAWNP.invokeExact(pid, a.allocateFrom(PROGRAM), MemorySegment.NULL, MemorySegment.NULL,
-                args, envp);
+        MemorySegment actions = a.allocate(FILE_ACTIONS_SIZE, 8);
+        int r = (int) FILE_ACTIONS_INIT.invokeExact(actions);
+        if (r != 0) {
+            throw new IOException("posix_spawn_file_actions_init failed: " + LibC.strerror(r));
+        }
+        try {
+            r = (int) FILE_ACTIONS_ADDDUP2.invokeExact(actions, stderrFd, STDERR); // dup2 clears FD_CLOEXEC
+            if (r == 0) {
+                r = (int) POSIX_SPAWNP.invokeExact(pid, a.allocateFrom(PROGRAM), actions, MemorySegment.NULL, args,
+                        envp);
+            }
+        } finally {
+            int ignored = (int) FILE_ACTIONS_DESTROY.invokeExact(actions);
+        }
         if (r != 0) {
             throw new IOException("posix_spawnp(" + PROGRAM + ") failed: " + LibC.strerror(r));
         }
@@ -176,7 +262,7 @@ final class Fusermount {
         long n;
         do {
             n = (long) RECVMSG.invokeExact(state, socket, msg, 0);
-        } while (n < 0 && LibC.errno(state) == dev.weft.fuse.proto.LinuxErrno.EINTR);
+        } while (n < 0 && LibC.errno(state) == LinuxErrno.EINTR);
         if (n <= 0 || (int) CMSG_LEVEL.get(control, 0L) != SOL_SOCKET || (int) CMSG_TYPE.get(control, 0L) != SCM_RIGHTS) {
             return -1;
         }

@@ -71,6 +71,15 @@ final class InFlightRequests {
         }
     }
 
+    /**
+     * Interrupts every request in flight: for when the connection has ended (unmounted or aborted). The kernel has
+     * already failed those requests for their callers, so a handler still at work works for nobody; one that checks
+     * {@code isInterrupted()} (or blocks interruptibly, under threadlet dispatch) gives up, and its thread is freed.
+     */
+    void interruptAll() {
+        byUnique.values().forEach(RequestContext::interrupt);
+    }
+
     int size() {
         return byUnique.size();
     }

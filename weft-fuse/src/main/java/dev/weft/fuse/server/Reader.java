@@ -114,7 +114,8 @@ final class Reader implements Runnable {
             }
             if (n <= 0) {
                 if (n == 0 || FuseChannel.isGone(n)) { // 0: end of file, which /dev/fuse never returns
-                    return; // unmounted
+                    inFlight.interruptAll(); // unmounted or aborted: nobody waits for the requests still handled
+                    return;
                 }
                 if (n == -LinuxErrno.ENOENT || n == -LinuxErrno.EINTR || n == -LinuxErrno.EAGAIN) {
                     continue;

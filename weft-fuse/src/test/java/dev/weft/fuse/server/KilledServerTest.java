@@ -66,4 +66,36 @@ class KilledServerTest {
             }
         }
     }
+
+    @Test
+    void weftUmountAbortEndsTheRequestsOfAHangingServerAndTheServer() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process server = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SlowServerMain.class.getName(), mnt.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        Process cat = null;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
+            assertEquals("mounted", out.readLine(), "the server process mounted");
+            cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
+            Thread.sleep(300); // let cat's READ reach the server, which never answers it
+            assertTrue(cat.isAlive(), "cat waits on the hanging read");
+
+            FuseMounts.unmount(mnt, true); // weft umount --abort
+            assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "the abort ended cat's read");
+            assertNotEquals(0, cat.exitValue(), "its read failed");
+            assertTrue(FuseMounts.find(mnt).isEmpty(), "and the mount is gone");
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server saw its connection end and exited");
+        } finally {
+            server.destroyForcibly();
+            if (cat != null) {
+                cat.destroyForcibly();
+            }
+            if (FuseMounts.find(mnt).isPresent()) {
+                FuseMounts.unmount(mnt, true);
+            }
+        }
+    }
 }
