@@ -231,7 +231,8 @@ final class MountCommand {
             Runtime.getRuntime().removeShutdownHook(hook);
             server.close();
         } catch (IllegalStateException shuttingDown) {
-            closed.await();
+            closed.await(); // a signal: the hook closed the server and said so
+            return 0;
         }
         // no fs.close() here: the server destroys the file system (which closes it) once no handler runs
         long requests = server.stats().stream().mapToLong(FuseServerStats::requests).sum();

@@ -96,7 +96,7 @@ class MountCommandTest {
             p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
             assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the command ended");
             String rest = r.lines().collect(java.util.stream.Collectors.joining("\n"));
-            assertTrue(rest.contains("unmounted"), rest);
+            assertEquals(1, rest.lines().filter(l -> l.contains("unmounted after")).count(), "said once: " + rest);
             assertTrue(dev.weft.fuse.kernel.FuseMounts.find(mnt).isEmpty(), "nothing is left mounted at " + mnt);
         } finally {
             p.destroyForcibly();
