@@ -1,0 +1,155 @@
+package dev.weft.fuse.passthrough;
+
+import dev.weft.fuse.kernel.FuseDevice;
+import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.server.FuseServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The mount options a shared or protected mount needs, through a real mount of the passthrough served by root:
+ * {@code allow_other} with {@code default_permissions} (what {@code weft mount --allow-other} sets), seen by the user
+ * {@code nobody} through {@code setpriv}; no {@code allow_other}; and {@code ro}.
+ */
+class SharedMountTest {
+    private static final int NOBODY = 65534;
+
+    private Path root;
+    private Path source;
+    private Path mnt;
+    private PassthroughFilesystem fs;
+    private FuseServer server;
+
+    @BeforeEach
+    void makeSource() throws IOException {
+        FuseDeviceKernelTest.requireKernel();
+        if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but setpriv is missing (apt-get install util-linux)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("setpriv is missing");
+        }
+        root = Files.createTempDirectory(Path.of("/var/tmp"), "weft-shared");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        source = Files.createDirectory(root.resolve("src"));
+        mnt = Files.createDirectory(root.resolve("mnt"));
+        for (Path d : new Path[] {source, mnt}) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.writeString(source.resolve("public"), "for all");
+        Files.setPosixFilePermissions(source.resolve("public"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(source.resolve("private"), "root only");
+        Files.setPosixFilePermissions(source.resolve("private"), PosixFilePermissions.fromString("rw-------"));
+        Path drop = Files.createDirectory(source.resolve("drop"));
+        Files.setPosixFilePermissions(drop, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+
+    @AfterEach
+    void unmount() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        if (fs != null) {
+            fs.close();
+        }
+        if (mnt != null && FuseMounts.find(mnt).isPresent()) {
+            FuseMounts.unmount(mnt, true);
+        }
+        if (root != null) {
+            try (Stream<Path> s = Files.walk(root)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private void mount(FuseDevice.Options options) throws IOException {
+        fs = new PassthroughFilesystem(source);
+        server = FuseServer.builder(fs).options(options).unmountOnExit(false).mount(mnt);
+    }
+
+    @Test
+    void withAllowOtherTheKernelChecksOtherUsersAndTheirFilesAreTheirs() throws Exception {
+        mount(new FuseDevice.Options("weft-shared", true, true, false));
+
+        assertEquals(new Run(0, "for all"), asNobody("cat public"));
+        Run denied = asNobody("cat private");
+        assertNotEquals(0, denied.status());
+        assertTrue(denied.output().contains("Permission denied"), denied.output());
+        Run readOnlyForThem = asNobody("echo more >> public");
+        assertTrue(readOnlyForThem.output().contains("Permission denied"), readOnlyForThem.output());
+        assertEquals("for all", Files.readString(source.resolve("public")), "nothing was written");
+
+        assertEquals(new Run(0, "65534:65534:644"),
+                asNobody("umask 022; echo mine > drop/mine && stat -c %u:%g:%a drop/mine"));
+        assertEquals("mine\n", Files.readString(source.resolve("drop/mine")));
+        assertEquals(NOBODY, Files.getAttribute(source.resolve("drop/mine"), "unix:uid"), "the creator owns it");
+        assertEquals(NOBODY, Files.getAttribute(source.resolve("drop/mine"), "unix:gid"));
+        assertEquals(new Run(0, "65534:65534:750"), asNobody("umask 027; mkdir drop/dir && stat -c %u:%g:%a drop/dir"));
+        assertEquals(NOBODY, Files.getAttribute(source.resolve("drop/dir"), "unix:uid"));
+
+        Run notTheirs = asNobody("rm -f public");
+        assertTrue(notTheirs.output().contains("Permission denied"), "the mount's root is root's 755: "
+                + notTheirs.output());
+        assertTrue(Files.exists(source.resolve("public")));
+    }
+
+    @Test
+    void withoutAllowOtherEveryOtherUserIsRefused() throws Exception {
+        mount(FuseDevice.Options.defaults());
+        Run refused = asNobody("cat public");
+        assertNotEquals(0, refused.status());
+        assertTrue(refused.output().contains("Permission denied"), refused.output());
+        assertEquals("for all", Files.readString(mnt.resolve("public")), "the mounting user (root) is served");
+    }
+
+    @Test
+    void aReadOnlyMountRefusesEveryChangeWithEROFS() throws Exception {
+        mount(new FuseDevice.Options("weft-ro", false, false, true));
+        assertEquals("root only", Files.readString(mnt.resolve("private")), "reads are served");
+        for (ThrowingAction change : new ThrowingAction[] {
+                () -> Files.writeString(mnt.resolve("public"), "changed"),
+                () -> Files.createFile(mnt.resolve("new")),
+                () -> Files.delete(mnt.resolve("public")),
+                () -> Files.createDirectory(mnt.resolve("d")),
+                () -> Files.setPosixFilePermissions(mnt.resolve("public"), PosixFilePermissions.fromString("rwxrwxrwx"))}) {
+            FileSystemException e = assertThrows(FileSystemException.class, change::run);
+            assertEquals("Read-only file system", e.getReason(), e.toString());
+        }
+        assertEquals("for all", Files.readString(source.resolve("public")));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(source.resolve("public"))));
+        try (Stream<Path> s = Files.list(source)) {
+            assertEquals(3, s.count(), "nothing was created or deleted");
+        }
+    }
+
+    private interface ThrowingAction {
+        void run() throws IOException;
+    }
+
+    private record Run(int status, String output) {
+    }
+
+    /** Runs {@code sh -c script} as nobody in the mount point; its exit status and output (stderr too), trimmed. */
+    private Run asNobody(String script) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                "/bin/sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), script);
+        return new Run(p.exitValue(), out);
+    }
+}
