@@ -174,8 +174,8 @@ public final class UringFile implements AutoCloseable {
     /** A file on {@link FileChannel}, as when io_uring is unavailable; {@code cause} is reported once. */
     static UringFile openFallback(Path path, Mode mode, boolean direct, String cause) throws IOException {
         if (FALLBACK_REPORTED.compareAndSet(false, true)) {
-            System.err.println("weft-uring: io_uring is unavailable (" + cause + "); UringFile falls back to"
-                    + " FileChannel with managed blocking");
+            System.err.println("weft-uring: UringFile falls back to FileChannel with managed blocking, because "
+                    + cause);
         }
         // FileChannel has no fallocate and no statx: a descriptor for those two, opened first, and the channel
         // opened through it (/proc/self/fd/N names the open file, not the path): both are the same file even if
