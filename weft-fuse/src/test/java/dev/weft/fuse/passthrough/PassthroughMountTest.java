@@ -164,6 +164,47 @@ class PassthroughMountTest {
     }
 
     @Test
+    void aLargeDirectoryListsWholeThroughTheMount() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.FIFO);
+        assertALargeDirectoryListsWhole();
+    }
+
+    @Test
+    void aLargeDirectoryListsWholeOverIoUring() throws Exception {
+        mountOverIoUring();
+        assertALargeDirectoryListsWhole();
+    }
+
+    private void assertALargeDirectoryListsWhole() throws IOException {
+        Path big = Files.createDirectory(source.resolve("big"));
+        Set<String> names = new TreeSet<>();
+        for (int i = 0; i < 5000; i++) {
+            // lengths 1 to 255 bytes, some multi-byte: many READDIRPLUS replies, cut at every kind of boundary
+            String stem = i % 7 == 0 ? "é-" + i : "f" + i;
+            String name = (stem + "x".repeat(255)).substring(0, Math.max(stem.length(), 1 + (i * 37) % 250));
+            while (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+                name = name.substring(0, name.length() - 1);
+            }
+            names.add(name);
+            if (i % 3 == 0) {
+                Files.createDirectory(big.resolve(name));
+            } else {
+                Files.createFile(big.resolve(name));
+            }
+        }
+        for (int round = 0; round < 2; round++) { // the second listing meets the entries the first one cached
+            try (Stream<Path> s = Files.list(mnt.resolve("big"))) {
+                List<String> listed = s.map(p -> p.getFileName().toString()).toList();
+                assertEquals(names.size(), listed.size(), "no entry listed twice or lost");
+                assertEquals(names, new TreeSet<>(listed));
+            }
+        }
+        try (Stream<Path> s = Files.list(mnt.resolve("big"))) {
+            assertEquals(1667, s.filter(Files::isDirectory).count(), "types come through");
+        }
+    }
+
+    @Test
     void escapeAttemptsStayInsideTheSource() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.LIFO);
         Path outside = Files.createTempFile(Path.of("/var/tmp"), "weft-outside", ".txt");
