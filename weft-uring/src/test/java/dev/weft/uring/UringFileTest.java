@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -48,6 +50,33 @@ class UringFileTest {
     private static void fill(MemorySegment s, int seed) {
         for (long i = 0; i < s.byteSize(); i += 4) {
             s.set(JAVA_INT, i, seed * 31 + (int) i);
+        }
+    }
+
+    @Test
+    void offsetsPastFourGibibytesGoThroughTheRingWhole() throws Exception {
+        long far = (5L << 30) + 4096; // sparse
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build();
+             UringFile f = UringFile.open(file, UringFile.Mode.READ_WRITE, false)) {
+            group.threadBuilder().start(() -> {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment out = a.allocate(BLOCK, BLOCK);
+                    fill(out, 7);
+                    f.write(far, out);
+                    MemorySegment in = a.allocate(BLOCK, BLOCK);
+                    int n = f.read(far, in);
+                    outcome.set(n == BLOCK && in.mismatch(out) == -1 ? f.stat().size() : "read " + n);
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            }).join();
+        }
+        assertEquals(far + BLOCK, outcome.get());
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer b = ByteBuffer.allocate(4);
+            ch.read(b, far);
+            assertEquals(7 * 31, b.order(ByteOrder.nativeOrder()).getInt(0), "FileChannel sees it where it was written");
         }
     }
 

@@ -205,6 +205,31 @@ class PassthroughMountTest {
     }
 
     @Test
+    void offsetsPastFourGibibytesReadAndWriteThroughTheMount() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.FIFO);
+        long far = (5L << 30) + 12_345; // a sparse file: nothing is allocated below
+        try (FileChannel ch = FileChannel.open(mnt.resolve("sparse"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            assertEquals(9, ch.write(ByteBuffer.wrap("far away!".getBytes(StandardCharsets.UTF_8)), far));
+            assertEquals(far + 9, ch.size());
+            ByteBuffer back = ByteBuffer.allocate(9);
+            assertEquals(9, ch.read(back, far));
+            assertEquals("far away!", new String(back.array(), StandardCharsets.UTF_8));
+            ByteBuffer hole = ByteBuffer.allocate(4);
+            assertEquals(4, ch.read(hole, 4L << 30));
+            assertArrayEquals(new byte[4], hole.array(), "a hole reads as zeros");
+        }
+        assertEquals(far + 9, Files.size(source.resolve("sparse")));
+        try (FileChannel src = FileChannel.open(source.resolve("sparse"))) {
+            ByteBuffer b = ByteBuffer.allocate(9);
+            src.read(b, far);
+            assertEquals("far away!", new String(b.array(), StandardCharsets.UTF_8));
+        }
+        Files.write(mnt.resolve("sparse"), new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        assertEquals(0, Files.size(source.resolve("sparse")));
+    }
+
+    @Test
     void escapeAttemptsStayInsideTheSource() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.LIFO);
         Path outside = Files.createTempFile(Path.of("/var/tmp"), "weft-outside", ".txt");
