@@ -69,8 +69,8 @@ public final class Main {
                   demo                            run a concurrency group: workers, hand-offs, steals, blocking
                                                   calls, and print its counters
                   mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
-                        [--ring-threads N] [--allow-other] [--ro] [--writeback-cache] [--fsname NAME]
-                        [--read-spin-us US] SOURCE MOUNTPOINT
+                        [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io]
+                        [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
                                                   serve a passthrough of SOURCE at MOUNTPOINT with FUSE, in the
                                                   foreground; Ctrl-C or SIGTERM unmounts
                   umount [--abort] MOUNTPOINT     unmount a FUSE file system, also one whose server died

@@ -21,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
- *            [--ring-threads N] [--allow-other] [--ro] [--writeback-cache] [--fsname NAME] [--read-spin-us US]
- *            SOURCE MOUNTPOINT
+ *            [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io] [--fsname NAME]
+ *            [--read-spin-us US] SOURCE MOUNTPOINT
  * weft umount [--abort] MOUNTPOINT
  * </pre>
  *
@@ -33,22 +33,21 @@ import java.util.concurrent.CountDownLatch;
 final class MountCommand {
     static final String MOUNT_USAGE = """
             usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
-                              [--ring-threads N] [--allow-other] [--ro] [--writeback-cache] [--fsname NAME]
-                              [--read-spin-us US] SOURCE MOUNTPOINT""";
+                              [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io]
+                              [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT""";
     static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
 
     private MountCommand() {
     }
 
-    /** The parsed arguments of {@code weft mount}. */
     /**
-     * {@code threads} 0: the server's default (one per CPU; one /dev/fuse reader under io_uring); {@code ringThreads}
+     * The parsed arguments of {@code weft mount}. {@code threads} 0: the server's default (one per CPU; one /dev/fuse reader under io_uring); {@code ringThreads}
      * 0: the server's default per io_uring queue.
      */
     record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
                      boolean allowOther,
-                     boolean readOnly, boolean writebackCache, String fsname, java.time.Duration readSpin, Path source,
-                     Path mountpoint) {
+                     boolean readOnly, boolean writebackCache, boolean passthroughIo, String fsname,
+                     java.time.Duration readSpin, Path source, Path mountpoint) {
 
         static MountArgs parse(String[] args) {
             int threads = 0;
@@ -56,7 +55,7 @@ final class MountCommand {
             Transport transport = Transport.DEV_FUSE;
             Dispatch dispatch = Dispatch.INLINE;
             IdleOrder idle = IdleOrder.FIFO;
-            boolean allowOther = false, readOnly = false, writeback = false;
+            boolean allowOther = false, readOnly = false, writeback = false, passthroughIo = false;
             String fsname = null;
             java.time.Duration readSpin = null;
             java.util.List<String> positional = new java.util.ArrayList<>();
@@ -76,6 +75,7 @@ final class MountCommand {
                     case "--allow-other" -> allowOther = true;
                     case "--ro" -> readOnly = true;
                     case "--writeback-cache" -> writeback = true;
+                    case "--passthrough-io" -> passthroughIo = true;
                     case "--fsname" -> fsname = value(args, ++i, a);
                     case "--read-spin-us" -> {
                         String v = value(args, ++i, a);
@@ -110,8 +110,12 @@ final class MountCommand {
             if (ringThreads > 0 && transport != Transport.IO_URING) {
                 throw new IllegalArgumentException("--ring-threads applies to --transport uring only");
             }
+            if (writeback && passthroughIo) {
+                throw new IllegalArgumentException("--writeback-cache and --passthrough-io exclude each other (the "
+                        + "kernel turns passthrough off under the writeback cache)");
+            }
             return new MountArgs(threads, dispatch, idle, transport, ringThreads, allowOther, readOnly, writeback,
-                    fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source, mountpoint);
+                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source, mountpoint);
         }
 
         /** {@code v} as a number in 1..{@code max}, or an error naming {@code option}. */
@@ -183,7 +187,8 @@ final class MountCommand {
         FuseServer server;
         try {
             FuseServer.Builder builder = FuseServer.builder(fs).dispatch(a.dispatch())
-                    .idleOrder(a.idle()).transport(a.transport()).writebackCache(a.writebackCache());
+                    .idleOrder(a.idle()).transport(a.transport()).writebackCache(a.writebackCache())
+                    .passthroughIo(a.passthroughIo());
             if (a.threads() > 0) {
                 builder.threads(a.threads());
             }

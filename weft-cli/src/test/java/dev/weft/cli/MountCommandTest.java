@@ -31,6 +31,10 @@ class MountCommandTest {
         assertEquals(Duration.ofNanos(25_000), a.readSpin());
         assertEquals(Path.of("/a"), a.source());
         assertEquals(Path.of("b").toAbsolutePath().normalize(), a.mountpoint());
+        assertTrue(MountCommand.MountArgs.parse(new String[]{"--passthrough-io", "/a", "/b"}).passthroughIo());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> MountCommand.MountArgs
+                .parse(new String[]{"--passthrough-io", "--writeback-cache", "/a", "/b"}));
+        assertTrue(both.getMessage().contains("exclude each other"), both.getMessage());
     }
 
     @Test

@@ -10,8 +10,16 @@ package dev.weft.fuse;
  *                         {@code flags2} in the upper 32 bits
  * @param maxWrite         the largest WRITE payload the kernel will send
  * @param maxReadahead     the kernel's read-ahead limit
+ * @param backingFiles     where to register backing files for passthrough I/O when {@code FUSE_PASSTHROUGH} is in
+ *                         force (the server asked for it), else null
  */
-public record FuseConnectionInfo(int major, int minor, int kernelMinor, long flags, int maxWrite, int maxReadahead) {
+public record FuseConnectionInfo(int major, int minor, int kernelMinor, long flags, int maxWrite, int maxReadahead,
+                                 FuseBackingFiles backingFiles) {
+
+    /** This connection with {@code backing} as its {@link #backingFiles}. */
+    public FuseConnectionInfo withBackingFiles(FuseBackingFiles backing) {
+        return new FuseConnectionInfo(major, minor, kernelMinor, flags, maxWrite, maxReadahead, backing);
+    }
 
     /** Whether every bit of {@code flag} (a {@code FuseKernelLayout.FUSE_*} capability) is in force. */
     public boolean has(long flag) {

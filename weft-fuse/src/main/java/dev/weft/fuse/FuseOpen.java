@@ -2,7 +2,7 @@ package dev.weft.fuse;
 
 /**
  * What OPEN, OPENDIR and CREATE reply: the file handle the kernel passes back on every later call for this open
- * file ({@link #fh}), and the {@code FOPEN_*} flags. Starts as fh 0, no flags.
+ * file ({@link #fh}), the {@code FOPEN_*} flags, and for passthrough I/O the backing file. Starts as fh 0, no flags.
  */
 public final class FuseOpen {
     /** {@code FOPEN_DIRECT_IO}: bypass the page cache for this open file. */
@@ -13,11 +13,16 @@ public final class FuseOpen {
     public static final int NONSEEKABLE = 1 << 2;
     /** {@code FOPEN_CACHE_DIR}: allow caching this directory's listing. */
     public static final int CACHE_DIR = 1 << 3;
+    /** {@code FOPEN_NOFLUSH}: no FLUSH when a descriptor of this open file is closed. */
+    public static final int NOFLUSH = 1 << 5;
     /** {@code FOPEN_PARALLEL_DIRECT_WRITES}. */
     public static final int PARALLEL_DIRECT_WRITES = 1 << 6;
+    /** {@code FOPEN_PASSTHROUGH}: set by {@link #passthrough}. */
+    public static final int PASSTHROUGH = 1 << 7;
 
     private long fh;
     private int openFlags;
+    private int backingId;
 
     public FuseOpen fh(long fh) {
         this.fh = fh;
@@ -30,6 +35,27 @@ public final class FuseOpen {
         return this;
     }
 
+    /**
+     * Passthrough I/O for this open file: the kernel reads and writes the backing file {@code backingId} (from
+     * {@link FuseBackingFiles#open}) itself, and READ and WRITE for it never reach the server. Of the flags added
+     * before, only {@code FOPEN_NOFLUSH} is kept: the kernel fails the open (EIO) when a passthrough reply has flags
+     * outside its {@code FOPEN_PASSTHROUGH_MASK} ({@link #KEEP_CACHE}, say), and {@link #DIRECT_IO} would override
+     * passthrough.
+     */
+    public FuseOpen passthrough(int backingId) {
+        if (backingId <= 0) {
+            throw new IllegalArgumentException("backing ids are positive, got " + backingId);
+        }
+        this.backingId = backingId;
+        this.openFlags = (openFlags & NOFLUSH) | PASSTHROUGH;
+        return this;
+    }
+
+    /** The backing id of {@link #passthrough}, or 0. */
+    public int backingId() {
+        return backingId;
+    }
+
     public long fh() {
         return fh;
     }
@@ -38,9 +64,10 @@ public final class FuseOpen {
         return openFlags;
     }
 
-    /** Resets to fh 0 and no flags, for reuse by the server. */
+    /** Resets to fh 0, no flags and no backing file, for reuse by the server. */
     public void clear() {
         fh = 0;
         openFlags = 0;
+        backingId = 0;
     }
 }

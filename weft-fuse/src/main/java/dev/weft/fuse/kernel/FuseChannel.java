@@ -1,10 +1,13 @@
 package dev.weft.fuse.kernel;
 
+import dev.weft.fuse.proto.FuseKernelLayout;
 import dev.weft.fuse.proto.LinuxErrno;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * One file descriptor of a FUSE connection: the one {@link FuseDevice#mount} opened, or a clone made with
@@ -18,9 +21,6 @@ import java.lang.foreign.MemorySegment;
  * which is not an error).
  */
 public final class FuseChannel implements AutoCloseable {
-    /** {@code FUSE_DEV_IOC_CLONE = _IOR(229, 0, uint32_t)} (include/uapi/linux/fuse.h). */
-    static final long FUSE_DEV_IOC_CLONE = 0x8004E500L;
-
     private final int fd;
     private final boolean owned;
     private final boolean nonBlocking;
@@ -55,7 +55,7 @@ public final class FuseChannel implements AutoCloseable {
             throw new IOException("cannot open /dev/fuse for a cloned channel: " + LibC.strerror(open.errno()));
         }
         int fd = (int) open.value();
-        LibC.Result r = LibC.ioctlIntPointer(fd, FUSE_DEV_IOC_CLONE, fuseFd);
+        LibC.Result r = LibC.ioctlIntPointer(fd, FuseKernelLayout.FUSE_DEV_IOC_CLONE, fuseFd);
         if (r.failed()) {
             LibC.close(fd);
             throw new IOException("ioctl(FUSE_DEV_IOC_CLONE) failed: " + LibC.strerror(r.errno()));
@@ -86,7 +86,7 @@ public final class FuseChannel implements AutoCloseable {
      * @return a negative errno if poll failed (EINTR: call again), else 0
      */
     public int awaitReadable(MemorySegment callState, MemorySegment pollfd) {
-        pollfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+        pollfd.set(JAVA_INT, 0, fd);
         pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, LibC.POLLIN);
         pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
         int r = LibC.poll(callState, pollfd, -1);
@@ -119,6 +119,27 @@ public final class FuseChannel implements AutoCloseable {
     /** Whether a read's result means the connection is gone for good (unmounted or aborted). */
     public static boolean isGone(long readResult) {
         return readResult == -LinuxErrno.ENODEV;
+    }
+
+    /**
+     * Registers {@code backingFd} as a backing file of this connection ({@code FUSE_DEV_IOC_BACKING_OPEN}), for
+     * passthrough I/O.
+     *
+     * @return the backing id (positive), or a negative errno
+     */
+    public int openBacking(int backingFd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment map = a.allocate(FuseKernelLayout.FUSE_BACKING_MAP); // flags and padding zero
+            map.set(JAVA_INT, 0, backingFd);
+            LibC.Result r = LibC.ioctlPointer(fd, FuseKernelLayout.FUSE_DEV_IOC_BACKING_OPEN, map);
+            return r.failed() ? -r.errno() : (int) r.value();
+        }
+    }
+
+    /** Unregisters a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}): 0, or a negative errno. */
+    public int closeBacking(int backingId) {
+        LibC.Result r = LibC.ioctlIntPointer(fd, FuseKernelLayout.FUSE_DEV_IOC_BACKING_CLOSE, backingId);
+        return r.failed() ? -r.errno() : 0;
     }
 
     /** Closes a cloned descriptor; the mount's own descriptor is closed by {@link FuseDevice#close}. */

@@ -116,6 +116,17 @@ final class LibC {
         }
     }
 
+    /** {@code ioctl(fd, request, arg)} with a pointer to a struct the caller filled: the call's result or errno. */
+    static Result ioctlPointer(int fd, long request, MemorySegment arg) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CALL_STATE);
+            int r = (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
+            return result(r, state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /**
      * {@code poll} on one descriptor for POLLIN; {@code pollfd} is a caller-owned {@code struct pollfd}
      * ({@code int fd; short events; short revents;}) whose fd and events the caller has set.

@@ -2,8 +2,9 @@ package dev.weft.fuse.passthrough;
 
 /**
  * One source inode the kernel knows by {@link #nodeid}: an {@code O_PATH | O_NOFOLLOW} descriptor that pins it, so
- * its {@code (dev, ino)} cannot be reused while the kernel holds the nodeid. Everything but {@link #lookups} is
- * immutable; {@code lookups} is guarded by the {@link InodeTable}'s lock.
+ * its {@code (dev, ino)} cannot be reused while the kernel holds the nodeid. Everything but {@link #lookups} and the
+ * backing-file fields is immutable; {@code lookups} is guarded by the {@link InodeTable}'s lock, the backing-file
+ * fields by the inode itself.
  */
 final class Inode {
     final long nodeid;
@@ -16,6 +17,10 @@ final class Inode {
 
     /** Lookups the kernel holds; guarded by the table's lock. The root's is not counted down. */
     long lookups;
+
+    /** With passthrough I/O: the backing id of this inode's open files, and how many hold it; guarded by this. */
+    int backingId;
+    int backingOpens;
 
     Inode(long nodeid, int fd, long dev, long ino, int type) {
         this.nodeid = nodeid;

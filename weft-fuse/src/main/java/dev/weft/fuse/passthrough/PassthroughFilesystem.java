@@ -1,6 +1,7 @@
 package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.FuseAttr;
+import dev.weft.fuse.FuseBackingFiles;
 import dev.weft.fuse.FuseConnectionInfo;
 import dev.weft.fuse.FuseContext;
 import dev.weft.fuse.FuseDirFiller;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -102,7 +104,6 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private final long attrSeconds;
     private final int attrNanos;
     private final boolean keepCache;
-    /** Whether the kernel leaves the caller's umask to the server ({@code FUSE_DONT_MASK}); set by {@link #init}. */
     /**
      * The source's mount ({@code stx_mnt_id}), or {@link #NO_MOUNT_ID} before Linux 5.8: a lookup that lands on
      * another mount is a mount point, also a bind mount of the same file system, which the device alone misses.
@@ -111,9 +112,18 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     /** The descriptors of open files (their {@code fh}), until RELEASE or {@link #close()} closes them. */
     private final java.util.Set<Integer> openFiles = ConcurrentHashMap.newKeySet();
     private static final long NO_MOUNT_ID = -1;
+    /** Whether the kernel leaves the caller's umask to the server ({@code FUSE_DONT_MASK}); set by {@link #init}. */
     private volatile boolean applyCallerUmask;
     /** The connection has {@code FUSE_WRITEBACK_CACHE}: see {@link #backingOpenFlags}. */
     private volatile boolean writebackCache;
+    /**
+     * Where backing files are registered when the server asked for passthrough I/O and the kernel granted it, else
+     * null; set by {@link #init}. See {@link #passthrough}.
+     */
+    private volatile FuseBackingFiles backing;
+    /** Open files (their {@code fh}) in passthrough, with the inode whose backing file they hold. */
+    private final Map<Integer, Inode> passthroughFiles = new ConcurrentHashMap<>();
+    private final AtomicBoolean passthroughRefusalReported = new AtomicBoolean();
 
     /** A passthrough of {@code source} with {@link PassthroughOptions#defaults()}. */
     public PassthroughFilesystem(Path source) throws IOException {
@@ -121,17 +131,17 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     }
 
     /**
-     * Opens {@code source} (symlinks in that path are followed, once, here).
-     *
-     * @throws IOException {@code source} is not an openable directory, or {@code /proc} is not mounted
-     */
-    /**
      * The open-file limit the constructor asks for: each inode the kernel remembers holds one descriptor, so a
      * default limit (often 1,024 soft, or a container's 20,000 hard) caps the files in use through the mount. Raising
      * the hard limit needs CAP_SYS_RESOURCE (root); otherwise the soft limit goes up to the hard one.
      */
     static final long OPEN_FILE_LIMIT = 1 << 20;
 
+    /**
+     * Opens {@code source} (symlinks in that path are followed, once, here).
+     *
+     * @throws IOException {@code source} is not an openable directory, or {@code /proc} is not mounted
+     */
     public PassthroughFilesystem(Path source, PassthroughOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
         this.source = source.toAbsolutePath();
@@ -190,6 +200,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     public void init(FuseConnectionInfo connection) {
         applyCallerUmask = connection.has(FuseKernelLayout.FUSE_DONT_MASK);
         writebackCache = connection.has(FuseKernelLayout.FUSE_WRITEBACK_CACHE);
+        backing = connection.backingFiles();
     }
 
     /**
@@ -219,6 +230,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      */
     @Override
     public void close() {
+        passthroughFiles.clear(); // backing ids end with the connection
         for (Integer fd : openFiles) {
             if (openFiles.remove(fd)) {
                 FdCalls.close(fd);
@@ -499,6 +511,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
+        passthrough(i, fd, open);
     }
 
     @Override
@@ -545,6 +558,69 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
+        passthrough(inodes.get(entry.nodeid()), fd, open);
+    }
+
+    /**
+     * With passthrough I/O (the server asked for it and the kernel granted it), names the inode's backing file in
+     * the reply, so that the kernel reads and writes the file itself. The first open of an inode registers the
+     * inode's {@code O_PATH} descriptor, later ones share its backing id (the kernel wants one backing file per
+     * inode), and the release of the last one unregisters it ({@link #releasePassthrough}). A registration the kernel
+     * refuses (no CAP_SYS_ADMIN, say) leaves that open to READ and WRITE, and is reported once.
+     */
+    private void passthrough(Inode i, int fd, FuseOpen open) {
+        FuseBackingFiles b = backing;
+        if (b == null || i.type != FileMode.S_IFREG) {
+            return;
+        }
+        int id;
+        synchronized (i) {
+            if (i.backingOpens == 0) {
+                try {
+                    i.backingId = b.open(i.fd);
+                } catch (FuseException e) {
+                    if (passthroughRefusalReported.compareAndSet(false, true)) {
+                        System.getLogger(PassthroughFilesystem.class.getName()).log(System.Logger.Level.WARNING,
+                                "passthrough I/O refused by the kernel (" + Errno.strerror(e.errno()) + ": "
+                                + e.getMessage() + "); files it refuses are served through READ and WRITE");
+                    }
+                    return;
+                }
+            }
+            i.backingOpens++;
+            id = i.backingId;
+        }
+        passthroughFiles.put(fd, i);
+        open.passthrough(id);
+    }
+
+    /** The release of an open file in passthrough: the inode's last one unregisters its backing file. */
+    private void releasePassthrough(int fd) {
+        Inode i = passthroughFiles.remove(fd);
+        FuseBackingFiles b = backing;
+        if (i == null || b == null) {
+            return;
+        }
+        synchronized (i) {
+            if (--i.backingOpens == 0) {
+                int id = i.backingId;
+                i.backingId = 0;
+                try {
+                    b.close(id);
+                } catch (FuseException e) {
+                    // ENODEV and the like: the connection is ending, and its backing ids with it
+                }
+            }
+        }
+    }
+
+    /** The backing ids the open files in passthrough hold, one per open file (for tests). */
+    java.util.List<Integer> backingIdsInUse() {
+        return passthroughFiles.values().stream().map(i -> {
+            synchronized (i) {
+                return i.backingId;
+            }
+        }).toList();
     }
 
     private int openFlags(int flags) {
@@ -618,6 +694,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     public void release(FuseContext ctx, long nodeid, long fh, int flags) throws FuseException {
         int fd = fileFd(fh);
         if (openFiles.remove(fd)) { // not closed already by close(): the number may belong to another file now
+            releasePassthrough(fd);
             FdCalls.close(fd);
         }
     }

@@ -15,7 +15,9 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -226,6 +228,21 @@ public final class FuseServer implements AutoCloseable {
     }
 
     /**
+     * The requests read so far by every server thread, by opcode (a racy snapshot, like {@link #stats}): which
+     * operations the kernel sends, e.g. that with {@link Builder#passthroughIo} no READ or WRITE reaches the server.
+     */
+    public Map<FuseOpcode, Long> requestsByOpcode() {
+        Map<FuseOpcode, Long> sums = new EnumMap<>(FuseOpcode.class);
+        for (Reader r : readers) {
+            r.opcodes.addTo(sums);
+        }
+        for (RingQueue q : ringQueues) {
+            q.opcodes.addTo(sums);
+        }
+        return sums;
+    }
+
+    /**
      * Unmounts (lazily: files still open keep the mount until closed, but new requests stop), waits for the server
      * threads and for running handlers (up to {@link #DRAIN_TIMEOUT} each), then calls
      * {@link FuseFilesystem#destroy} and frees the descriptors and buffers. Idempotent.
@@ -318,6 +335,7 @@ public final class FuseServer implements AutoCloseable {
         private FuseDevice.Options options = FuseDevice.Options.defaults();
         private FuseDevice.Mounter mounter = FuseDevice.Mounter.AUTO;
         private boolean writebackCache;
+        private boolean passthroughIo;
         /** Null: whether the file system's class implements {@code readdirplus}. */
         private Boolean readdirplus;
         private boolean unmountOnExit = true;
@@ -413,6 +431,19 @@ public final class FuseServer implements AutoCloseable {
         }
 
         /**
+         * Asks for {@code FUSE_PASSTHROUGH} (Linux 6.9+): the file system may then name a backing file in its OPEN and
+         * CREATE replies ({@link FuseConnectionInfo#backingFiles}, {@link dev.weft.fuse.FuseOpen#passthrough}), and
+         * the kernel reads and writes those files itself, without READ or WRITE requests. The passthrough file system
+         * does so for every regular file. Registering backing files needs {@code CAP_SYS_ADMIN}. Off by default;
+         * the kernel refuses it together with {@link #writebackCache}, and a kernel that does not grant it fails
+         * the mount with the reason.
+         */
+        public Builder passthroughIo(boolean on) {
+            this.passthroughIo = on;
+            return this;
+        }
+
+        /**
          * Whether to ask for {@code FUSE_DO_READDIRPLUS} (and {@code READDIRPLUS_AUTO}). By default weft asks when the
          * file system's class implements {@code readdirplus}; a wrapper that implements every method by delegation
          * says here whether what it wraps does (the kernel does not fall back to READDIR when READDIRPLUS fails).
@@ -471,6 +502,10 @@ public final class FuseServer implements AutoCloseable {
                 throw new IllegalArgumentException("threadlet dispatch needs the /dev/fuse transport: under io_uring"
                         + " each queue's thread handles its requests inline");
             }
+            if (passthroughIo && writebackCache) {
+                throw new IllegalArgumentException("passthroughIo and writebackCache exclude each other: the kernel"
+                        + " turns passthrough off when the writeback cache is on");
+            }
             FuseDevice device = FuseDevice.mount(mountpoint, options, mounter);
             Arena arena = Arena.ofShared();
             try {
@@ -478,6 +513,14 @@ public final class FuseServer implements AutoCloseable {
                 if (transport == Transport.IO_URING
                         && (info.flags() & dev.weft.fuse.proto.FuseKernelLayout.FUSE_OVER_IO_URING) == 0) {
                     throw new IOException(FuseUring.whyNotOffered(info));
+                }
+                if (passthroughIo) {
+                    if (!info.has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_PASSTHROUGH)) {
+                        throw new IOException("the kernel (FUSE 7." + info.kernelMinor() + ") did not grant "
+                                + "FUSE_PASSTHROUGH: passthrough I/O needs Linux 6.9+ built with "
+                                + "CONFIG_FUSE_PASSTHROUGH");
+                    }
+                    info = info.withBackingFiles(new ChannelBackingFiles(device.channel()));
                 }
                 fs.init(info);
                 FuseServer server = new FuseServer(this, device, info, arena);
@@ -516,7 +559,7 @@ public final class FuseServer implements AutoCloseable {
                 }
                 InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache,
                         transport == Transport.IO_URING,
-                        readdirplus != null ? readdirplus : Operations.implementsReaddirplus(fs));
+                        readdirplus != null ? readdirplus : Operations.implementsReaddirplus(fs), passthroughIo);
                 long w = ch.write(b.callState, b.out, o.replyLength());
                 if (o.failure() != null) {
                     throw o.failure();

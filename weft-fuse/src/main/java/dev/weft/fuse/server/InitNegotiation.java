@@ -42,6 +42,13 @@ final class InitNegotiation {
     private static final VarHandle OUT_TIME_GRAN = handle(FUSE_INIT_OUT, "time_gran");
     private static final VarHandle OUT_MAX_PAGES = handle(FUSE_INIT_OUT, "max_pages");
     private static final VarHandle OUT_FLAGS2 = handle(FUSE_INIT_OUT, "flags2");
+    private static final VarHandle OUT_MAX_STACK_DEPTH = handle(FUSE_INIT_OUT, "max_stack_depth");
+
+    /**
+     * {@code max_stack_depth} with passthrough I/O: the backing files sit on ordinary file systems (depth 0), so the
+     * FUSE mount is one level above them. The kernel refuses backing files on a stack as deep as this.
+     */
+    static final int MAX_STACK_DEPTH = 1;
 
     /** {@code #define EPROTO 71}: protocol error, the reply to an INIT weft cannot speak. */
     private static final int EPROTO = 71;
@@ -54,9 +61,10 @@ final class InitNegotiation {
      * adds {@code FUSE_OVER_IO_URING}, {@code readdirplus} (the file system implements READDIRPLUS) adds
      * {@code FUSE_DO_READDIRPLUS} and {@code FUSE_READDIRPLUS_AUTO}: without it the kernel lists directories with
      * READDIR (it does not fall back to READDIR when READDIRPLUS fails, so asking for it regardless would leave a
-     * file system with READDIR alone unable to list anything), as libfuse decides.
+     * file system with READDIR alone unable to list anything), as libfuse decides; {@code passthrough} adds
+     * {@code FUSE_PASSTHROUGH}.
      */
-    static long wanted(boolean writebackCache, boolean uring, boolean readdirplus) {
+    static long wanted(boolean writebackCache, boolean uring, boolean readdirplus, boolean passthrough) {
         long f = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_PARALLEL_DIROPS | FUSE_ASYNC_DIO
                 | FUSE_AUTO_INVAL_DATA | FUSE_INIT_EXT;
         if (readdirplus) {
@@ -64,6 +72,9 @@ final class InitNegotiation {
         }
         if (writebackCache) {
             f |= FUSE_WRITEBACK_CACHE;
+        }
+        if (passthrough) {
+            f |= FUSE_PASSTHROUGH;
         }
         return uring ? f | FUSE_OVER_IO_URING : f;
     }
@@ -79,7 +90,7 @@ final class InitNegotiation {
      * version, and the kernel sends INIT again) or when the kernel is too old ({@code failure} says so)
      */
     static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring,
-            boolean readdirplus) {
+            boolean readdirplus, boolean passthrough) {
         MemorySegment in = init.fixedBody();
         int major = (int) IN_MAJOR.get(in);
         int minor = (int) IN_MINOR.get(in);
@@ -100,7 +111,7 @@ final class InitNegotiation {
         if ((offered & FUSE_INIT_EXT) != 0 && in.byteSize() >= FUSE_INIT_IN.byteSize()) {
             offered |= Integer.toUnsignedLong((int) IN_FLAGS2.get(in)) << 32;
         }
-        long granted = offered & wanted(writebackCache, uring, readdirplus);
+        long granted = offered & wanted(writebackCache, uring, readdirplus, passthrough);
         int negotiated = Math.min(minor, KERNEL_MINOR_VERSION);
         OUT_MAJOR.set(body, KERNEL_VERSION);
         OUT_MINOR.set(body, negotiated);
@@ -112,8 +123,11 @@ final class InitNegotiation {
         OUT_MAX_WRITE.set(body, MAX_WRITE);
         OUT_TIME_GRAN.set(body, 1);
         OUT_MAX_PAGES.set(body, (short) MAX_PAGES);
+        if ((granted & FUSE_PASSTHROUGH) != 0) {
+            OUT_MAX_STACK_DEPTH.set(body, MAX_STACK_DEPTH);
+        }
         FuseConnectionInfo info = new FuseConnectionInfo(KERNEL_VERSION, negotiated, minor, granted, MAX_WRITE,
-                maxReadahead);
+                maxReadahead, null);
         return new Outcome(FuseReplyEncoder.replyOk(out, init.unique(), FUSE_INIT_OUT.byteSize()), info, null);
     }
 }

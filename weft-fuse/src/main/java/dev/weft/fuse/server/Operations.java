@@ -54,6 +54,7 @@ final class Operations {
     private static final VarHandle OPEN_FLAGS = handle(FUSE_OPEN_IN, "flags");
     private static final VarHandle OPEN_OUT_FH = handle(FUSE_OPEN_OUT, "fh");
     private static final VarHandle OPEN_OUT_FLAGS = handle(FUSE_OPEN_OUT, "open_flags");
+    private static final VarHandle OPEN_OUT_BACKING_ID = handle(FUSE_OPEN_OUT, "backing_id");
     private static final VarHandle READ_FH = handle(FUSE_READ_IN, "fh");
     private static final VarHandle READ_OFFSET = handle(FUSE_READ_IN, "offset");
     private static final VarHandle READ_SIZE = handle(FUSE_READ_IN, "size");
@@ -368,6 +369,7 @@ final class Operations {
     private static void writeOpenOut(MemorySegment o, FuseOpen open) {
         OPEN_OUT_FH.set(o, open.fh());
         OPEN_OUT_FLAGS.set(o, open.openFlags());
+        OPEN_OUT_BACKING_ID.set(o, open.backingId()); // read by the kernel only with FOPEN_PASSTHROUGH
     }
 
     private static void writeStatfs(MemorySegment s, FuseStatfs st) {

@@ -61,6 +61,8 @@ final class Reader implements Runnable {
     volatile long replies;
     volatile long errors;
     volatile long interrupts;
+    /** Requests read, by opcode. */
+    final OpcodeCounter opcodes = new OpcodeCounter();
     volatile long blockedHandlers;
     volatile long spunReads;
     volatile long polls;
@@ -174,6 +176,7 @@ final class Reader implements Runnable {
             return true;
         }
         FuseOpcode op = req.opcode();
+        opcodes.count(op);
         if (op == FuseOpcode.INTERRUPT) {
             interrupts++;
             inFlight.interrupt((long) INTERRUPT_UNIQUE.get(req.fixedBody()));

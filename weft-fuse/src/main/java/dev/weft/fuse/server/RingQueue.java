@@ -61,6 +61,8 @@ final class RingQueue implements Runnable {
     private final Runnable onDestroy;
 
     volatile long requests;
+    /** Requests served by this thread, by opcode. */
+    final OpcodeCounter opcodes = new OpcodeCounter();
     volatile long replies;
     volatile long errors;
     /** Entries whose command the kernel has not ended; the owner's. */
@@ -168,6 +170,7 @@ final class RingQueue implements Runnable {
             return FuseReplyEncoder.replyError(e.out, commitId, x.errno());
         }
         FuseOpcode op = req.opcode();
+        opcodes.count(op);
         if (op == FuseOpcode.DESTROY) {
             onDestroy.run();
             return FuseReplyEncoder.replyOk(e.out, req.unique(), 0);

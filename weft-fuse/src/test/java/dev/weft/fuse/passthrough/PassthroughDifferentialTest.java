@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stats) is applied to a plain directory and through the mount, and every outcome must be the same: the value, or
  * the exception's type and errno text. After each sequence the two trees must be equal (types, modes, sizes,
  * contents, link counts, symlink targets, xattrs). Both trees are on the same ext4 file system under /var/tmp. The
- * defaults, FUSE over io_uring, and threadlet dispatch with LIFO readers each get their own sequences.
+ * defaults, FUSE over io_uring, threadlet dispatch with LIFO readers, and passthrough I/O each get their own
+ * sequences.
  */
 class PassthroughDifferentialTest {
     private static final String[] NAMES = {"a", "b", "c", "d/a", "d/b", "d/e/c", "e", "e/a", "f"};
@@ -100,6 +101,12 @@ class PassthroughDifferentialTest {
     @ValueSource(longs = {7})
     void theSameUnderThreadletDispatchAndLifo(long seed) throws Exception {
         run(seed, b -> b.dispatch(Dispatch.THREADLET).idleOrder(IdleOrder.LIFO));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {8, 9})
+    void theSameWithPassthroughIo(long seed) throws Exception {
+        run(seed, b -> b.passthroughIo(true));
     }
 
     private void run(long seed, UnaryOperator<FuseServer.Builder> settings) throws Exception {
