@@ -34,8 +34,8 @@ class FuseBenchRunnerTest {
     @Test
     void variantsAreTheKeysWithNativeAsBaselineAndHigherIsBetter() throws Exception {
         BenchRunner.Bench b = BenchRunner.resolve(List.of("fuse-randread")).getFirst();
-        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "bindfs", "jfuse"),
-                b.keys());
+        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "weft-passthrough-io",
+                "bindfs", "jfuse"), b.keys());
         assertEquals("native", b.baseline);
         assertFalse(b.lowerIsBetter());
         assertEquals("IOPS", b.unitLabel());

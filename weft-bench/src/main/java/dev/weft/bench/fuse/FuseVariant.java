@@ -24,6 +24,7 @@ import java.util.jar.JarFile;
  * weft-lifo       JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --idle lifo SOURCE MOUNTPOINT
  * weft-threadlet  JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --dispatch threadlet SOURCE MOUNTPOINT
  * weft-uring      JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --transport uring SOURCE MOUNTPOINT
+ * weft-passthrough-io  JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --passthrough-io SOURCE MOUNTPOINT
  * bindfs          bindfs -f --multithreaded --forward-odirect=4096 -o subtype=bindfs SOURCE MOUNTPOINT
  * jfuse           JAVA JVM_ARGS -cp CLASSPATH dev.weft.bench.fuse.peer.JfusePassthrough SOURCE MOUNTPOINT
  * </pre>
@@ -33,7 +34,9 @@ import java.util.jar.JarFile;
  * {@code O_DIRECT} on the backing file by default; {@code --multithreaded} and {@code --forward-odirect} make it
  * serve requests concurrently and open the backing file with {@code O_DIRECT} as weft and the jfuse peer do (bindfs
  * then reads through an aligned bounce buffer, as the peer does). weft-uring is FUSE over io_uring: the benchmark
- * turns the fuse module's {@code enable_uring} on for it (root) and back to what it was after.
+ * turns the fuse module's {@code enable_uring} on for it (root) and back to what it was after. weft-passthrough-io
+ * is the exception to the benchmarks' rule that every I/O crosses the server: with FUSE_PASSTHROUGH the kernel
+ * reads and writes open files itself, so it shows what that option gives, not what a server does.
  */
 public enum FuseVariant {
     NATIVE("native", null),
@@ -41,6 +44,7 @@ public enum FuseVariant {
     WEFT_LIFO("weft-lifo", "fuse.weft"),
     WEFT_THREADLET("weft-threadlet", "fuse.weft"),
     WEFT_URING("weft-uring", "fuse.weft"),
+    WEFT_PASSTHROUGH_IO("weft-passthrough-io", "fuse.weft"),
     BINDFS("bindfs", "fuse.bindfs"),
     JFUSE("jfuse", "fuse.jfuse");
 
@@ -93,7 +97,7 @@ public enum FuseVariant {
             case NATIVE -> {
                 return List.of();
             }
-            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING -> {
+            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING, WEFT_PASSTHROUGH_IO -> {
                 java(c, l, WEFT_MAIN);
                 c.add("mount");
                 if (this == WEFT_LIFO) {
@@ -102,6 +106,8 @@ public enum FuseVariant {
                     c.addAll(List.of("--dispatch", "threadlet"));
                 } else if (this == WEFT_URING) {
                     c.addAll(List.of("--transport", "uring"));
+                } else if (this == WEFT_PASSTHROUGH_IO) {
+                    c.add("--passthrough-io");
                 }
             }
             case BINDFS -> c.addAll(List.of(l.bindfs(), "-f", "--multithreaded", "--forward-odirect=4096",
@@ -131,7 +137,7 @@ public enum FuseVariant {
                     + " available");
         }
         return switch (this) {
-            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING -> !onClassPath(l.classPath(), WEFT_MAIN)
+            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING, WEFT_PASSTHROUGH_IO -> !onClassPath(l.classPath(), WEFT_MAIN)
                     ? Optional.of(WEFT_MAIN + " (weft-cli) is not on the class path; run the benchmark through"
                     + " bin/weft bench, whose class path has it")
                     : this == WEFT_URING && !Files.exists(FuseUring.ENABLE_PARAMETER)

@@ -22,8 +22,8 @@ class FuseVariantTest {
 
     @Test
     void keysInReportOrderWithNativeFirst() {
-        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "bindfs", "jfuse"),
-                FuseVariant.keys());
+        assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "weft-passthrough-io",
+                "bindfs", "jfuse"), FuseVariant.keys());
         assertFalse(FuseVariant.NATIVE.mounts());
         assertEquals(List.of(), FuseVariant.NATIVE.command(LAUNCH, SRC, MNT));
     }
@@ -39,8 +39,10 @@ class FuseVariantTest {
                 FuseVariant.WEFT_THREADLET.command(LAUNCH, SRC, MNT));
         assertEquals(concat(jvm, List.of("--transport", "uring", "/work/source", "/work/mnt")),
                 FuseVariant.WEFT_URING.command(LAUNCH, SRC, MNT));
+        assertEquals(concat(jvm, List.of("--passthrough-io", "/work/source", "/work/mnt")),
+                FuseVariant.WEFT_PASSTHROUGH_IO.command(LAUNCH, SRC, MNT));
         for (FuseVariant v : List.of(FuseVariant.WEFT, FuseVariant.WEFT_LIFO, FuseVariant.WEFT_THREADLET,
-                FuseVariant.WEFT_URING)) {
+                FuseVariant.WEFT_URING, FuseVariant.WEFT_PASSTHROUGH_IO)) {
             assertEquals("fuse.weft", v.fsType());
         }
     }
