@@ -104,6 +104,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private final long attrSeconds;
     private final int attrNanos;
     private final boolean keepCache;
+    /** The source's file system reports nothing at close: opens are answered with {@code FOPEN_NOFLUSH}. */
+    private final boolean flushIsNoOp;
     /**
      * The source's mount ({@code stx_mnt_id}), or {@link #NO_MOUNT_ID} before Linux 5.8: a lookup that lands on
      * another mount is a mount point, also a bind mount of the same file system, which the device alone misses.
@@ -189,6 +191,22 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         this.attrSeconds = options.attrTimeout().getSeconds();
         this.attrNanos = options.attrTimeout().getNano();
         this.keepCache = options.keepCache();
+        this.flushIsNoOp = flushIsNoOp(FdCalls.fstatfsType(rootFd));
+    }
+
+    /**
+     * Whether closing a file of a file system of type {@code fsType} ({@code statfs.f_type}) can report nothing
+     * ({@code close(dup(fd))}, what FLUSH does, has no effect): local file systems without a {@code flush} file
+     * operation (ext2/3/4, XFS, Btrfs, tmpfs, ramfs). On those the passthrough answers opens with
+     * {@code FOPEN_NOFLUSH}, and the kernel skips the FLUSH round trip at every close; on others (NFS, SMB, FUSE, f2fs,
+     * unknown ones) FLUSH still reports what a close would.
+     */
+    static boolean flushIsNoOp(long fsType) {
+        return fsType == 0xEF53L // EXT2/3/4_SUPER_MAGIC
+                || fsType == 0x58465342L // XFS_SUPER_MAGIC
+                || fsType == 0x9123683EL // BTRFS_SUPER_MAGIC
+                || fsType == 0x01021994L // TMPFS_MAGIC
+                || fsType == 0x858458F6L; // RAMFS_MAGIC
     }
 
     /** The source directory, absolute. */
@@ -627,6 +645,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int fopen = FuseOpen.PARALLEL_DIRECT_WRITES;
         if (keepCache) {
             fopen |= FuseOpen.KEEP_CACHE;
+        }
+        if (flushIsNoOp) {
+            fopen |= FuseOpen.NOFLUSH; // ignored by the kernel under the writeback cache, whose FLUSH writes back
         }
         if ((flags & Fcntl.O_DIRECT) != 0) {
             fopen |= FuseOpen.DIRECT_IO;

@@ -42,6 +42,10 @@ public final class FdCalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FSTATVFS = NativeCall.downcall("fstatvfs",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FSTATFS = NativeCall.downcall("fstatfs",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    /** {@code sizeof(struct statfs)} on LP64 glibc: {@code f_type} and ten more 8-byte words, 5 spare ones. */
+    private static final long STATFS_SIZE = 120;
     private static final MethodHandle SYSCALL3 = NativeCall.variadicDowncall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), 1);
 
@@ -166,6 +170,22 @@ public final class FdCalls {
         MemorySegment st = NativeCall.callState();
         try {
             return NativeCall.result((int) FSTATVFS.invokeExact(st, fd, statvfs), st);
+        } catch (Throwable t) {
+            throw NativeCall.rethrow(t);
+        }
+    }
+
+    /**
+     * The file system type of {@code fd}'s file: {@code statfs.f_type} (a {@code *_SUPER_MAGIC} of
+     * {@code <linux/magic.h>}, the first field of {@code struct statfs} on LP64), or a negative errno. Works on an
+     * {@code O_PATH} descriptor.
+     */
+    public static long fstatfsType(int fd) {
+        MemorySegment st = NativeCall.callState();
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(STATFS_SIZE, 8);
+            int r = NativeCall.result((int) FSTATFS.invokeExact(st, fd, buf), st);
+            return r < 0 ? r : buf.get(JAVA_LONG, 0);
         } catch (Throwable t) {
             throw NativeCall.rethrow(t);
         }

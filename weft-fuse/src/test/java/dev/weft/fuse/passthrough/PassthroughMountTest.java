@@ -230,6 +230,38 @@ class PassthroughMountTest {
     }
 
     @Test
+    void closesOnALocalFileSystemCostNoFlush() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.FIFO); // the source is on /var/tmp: ext4 here
+        assertTrue(PassthroughFilesystem.flushIsNoOp(fsType(source)),
+                "the source's file system is one whose close reports nothing");
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(mnt.resolve("f" + i), "x");
+            assertEquals("x", Files.readString(mnt.resolve("f" + i)));
+        }
+        Map<dev.weft.fuse.proto.FuseOpcode, Long> ops = server.requestsByOpcode();
+        assertTrue(ops.getOrDefault(dev.weft.fuse.proto.FuseOpcode.RELEASE, 0L) >= 20, ops.toString());
+        assertFalse(ops.containsKey(dev.weft.fuse.proto.FuseOpcode.FLUSH), "40 closes, no FLUSH: " + ops);
+        assertFalse(PassthroughFilesystem.flushIsNoOp(0x6969L), "NFS: FLUSH reports what close would");
+        assertFalse(PassthroughFilesystem.flushIsNoOp(0x65735546L), "FUSE over FUSE too");
+    }
+
+    /** {@code statfs.f_type} of {@code p}, through weft's own call. */
+    private static long fsType(Path p) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            int fd = dev.weft.fuse.posix.AtCalls.openat(dev.weft.fuse.posix.Fcntl.AT_FDCWD, a.allocateFrom(p.toString()),
+                    dev.weft.fuse.posix.Fcntl.O_PATH | dev.weft.fuse.posix.Fcntl.O_CLOEXEC, 0);
+            assertTrue(fd >= 0, "open " + p + ": errno " + -fd);
+            try {
+                long t = dev.weft.fuse.posix.FdCalls.fstatfsType(fd);
+                assertTrue(t >= 0, "fstatfs " + p + ": errno " + -t);
+                return t;
+            } finally {
+                dev.weft.fuse.posix.FdCalls.close(fd);
+            }
+        }
+    }
+
+    @Test
     void escapeAttemptsStayInsideTheSource() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.LIFO);
         Path outside = Files.createTempFile(Path.of("/var/tmp"), "weft-outside", ".txt");

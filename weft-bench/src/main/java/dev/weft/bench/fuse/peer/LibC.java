@@ -51,7 +51,6 @@ final class LibC {
     private static final MethodHandle RMDIR = downcall("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle RENAME = downcall("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle CHMOD = downcall("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle DUP = downcall("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle LGETXATTR = downcall("lgetxattr",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle LSETXATTR = downcall("lsetxattr",
@@ -83,14 +82,6 @@ final class LibC {
     static int open(MemorySegment state, MemorySegment path, int flags, int mode) {
         try {
             return (int) OPEN.invokeExact(state, path, flags, mode);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static int dup(MemorySegment state, int fd) {
-        try {
-            return (int) DUP.invokeExact(state, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
