@@ -33,6 +33,18 @@ public interface FuseFilesystem {
     default void destroy() {
     }
 
+    /**
+     * Whether this file system clears set-user-ID and set-group-ID bits itself when the kernel asks
+     * ({@code FUSE_HANDLE_KILLPRIV_V2}): on a WRITE with {@code FUSE_WRITE_KILL_SUIDGID}, a SETATTR with
+     * {@link FuseSetAttr#KILL_SUIDGID}, and an OPEN or CREATE that truncates with {@link FuseOpen#killSuidgid()}:
+     * clear {@code S_ISUID}, and {@code S_ISGID} when the group may execute, as the kernel does for a writer without
+     * {@code CAP_FSETID}. In return the kernel stops asking for {@code security.capability} (GETXATTR) before writes.
+     * The server asks for it only without passthrough I/O, where writes never reach the file system. Default: no.
+     */
+    default boolean handlesKillPrivV2() {
+        return false;
+    }
+
     private static FuseException notImplemented() {
         return new FuseException(LinuxErrno.ENOSYS);
     }

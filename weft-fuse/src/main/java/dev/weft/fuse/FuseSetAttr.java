@@ -24,6 +24,11 @@ public final class FuseSetAttr {
     /** Set mtime to the current time (with {@link #MTIME}). */
     public static final int MTIME_NOW = FuseKernelLayout.FATTR_MTIME_NOW;
     public static final int CTIME = FuseKernelLayout.FATTR_CTIME;
+    /**
+     * {@code FATTR_KILL_SUIDGID} (with {@code FUSE_HANDLE_KILLPRIV_V2}): a truncate by a caller without
+     * {@code CAP_FSETID}, or a chown: clear the set-user-ID bit, and the set-group-ID bit if the group may execute.
+     */
+    public static final int KILL_SUIDGID = FuseKernelLayout.FATTR_KILL_SUIDGID;
 
     private static final VarHandle VALID = FuseKernelLayout.handle(FUSE_SETATTR_IN, "valid");
     private static final VarHandle FH_H = FuseKernelLayout.handle(FUSE_SETATTR_IN, "fh");

@@ -209,6 +209,33 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 || fsType == 0x858458F6L; // RAMFS_MAGIC
     }
 
+    /** Yes: see {@link #killSuidgid}. */
+    @Override
+    public boolean handlesKillPrivV2() {
+        return true;
+    }
+
+    /**
+     * Clears the set-user-ID bit of the file behind {@code fd}, and its set-group-ID bit if the group may execute or
+     * the caller is not of the file's group: what the kernel does when a caller without {@code CAP_FSETID} writes or
+     * truncates ({@code setattr_should_drop_suidgid}; a caller in the group only through a supplementary group loses
+     * the bit here, where the kernel would keep it: the server sees the primary group alone). The server writes with
+     * its own credentials (root's, which keep the bits), so with {@code FUSE_HANDLE_KILLPRIV_V2} it is the
+     * passthrough's to do. {@code fd} may be an {@code O_PATH} descriptor.
+     */
+    private static void killSuidgid(FuseContext ctx, int fd) throws FuseException {
+        MemorySegment st = statx(fd);
+        int mode = StatxLayout.mode(st) & FileMode.PERMISSIONS;
+        int kept = mode & ~FileMode.S_ISUID;
+        if ((mode & FileMode.S_ISGID) != 0
+                && ((mode & FileMode.S_IXGRP) != 0 || ctx.gid() != StatxLayout.gid(st))) {
+            kept &= ~FileMode.S_ISGID;
+        }
+        if (kept != mode) {
+            check(AtCalls.fchmodat(Fcntl.AT_FDCWD, Scratch.current().procPath(fd), kept, 0));
+        }
+    }
+
     /** The source directory, absolute. */
     public Path source() {
         return source;
@@ -463,6 +490,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             check(fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
                     : AtCalls.truncate(Scratch.current().procPath(i.fd), changes.size()));
         }
+        if (changes.has(FuseSetAttr.KILL_SUIDGID) && i.type == FileMode.S_IFREG) {
+            killSuidgid(ctx, i.fd); // after a truncate or a chown (a chown by root keeps the bits on the backing file)
+        }
         boolean atime = changes.has(FuseSetAttr.ATIME);
         boolean mtime = changes.has(FuseSetAttr.MTIME);
         if (atime || mtime) {
@@ -529,7 +559,16 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
+        killOnTruncatingOpen(ctx, open, flags, fd);
         passthrough(i, fd, open);
+    }
+
+    /** An open that truncated for a caller without CAP_FSETID: the kernel asks to clear the set-ID bits. */
+    private static void killOnTruncatingOpen(FuseContext ctx, FuseOpen open, int flags, int fd)
+            throws FuseException {
+        if (open.killSuidgid() && (flags & Fcntl.O_TRUNC) != 0) {
+            killSuidgid(ctx, fd);
+        }
     }
 
     @Override
@@ -576,6 +615,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
+        if (!created) {
+            killOnTruncatingOpen(ctx, open, flags, fd);
+        }
         passthrough(inodes.get(entry.nodeid()), fd, open);
     }
 
@@ -700,6 +742,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 throw new FuseException((int) -n);
             }
             total += n;
+        }
+        if ((writeFlags & FuseKernelLayout.FUSE_WRITE_KILL_SUIDGID) != 0) {
+            killSuidgid(ctx, fd);
         }
         return (int) total;
     }

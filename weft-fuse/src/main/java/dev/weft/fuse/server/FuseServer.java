@@ -559,7 +559,8 @@ public final class FuseServer implements AutoCloseable {
                 }
                 InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache,
                         transport == Transport.IO_URING,
-                        readdirplus != null ? readdirplus : Operations.implementsReaddirplus(fs), passthroughIo);
+                        readdirplus != null ? readdirplus : Operations.implementsReaddirplus(fs), passthroughIo,
+                        fs.handlesKillPrivV2());
                 long w = ch.write(b.callState, b.out, o.replyLength());
                 if (o.failure() != null) {
                     throw o.failure();

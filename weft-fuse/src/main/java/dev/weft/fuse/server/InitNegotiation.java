@@ -62,9 +62,12 @@ final class InitNegotiation {
      * {@code FUSE_DO_READDIRPLUS} and {@code FUSE_READDIRPLUS_AUTO}: without it the kernel lists directories with
      * READDIR (it does not fall back to READDIR when READDIRPLUS fails, so asking for it regardless would leave a
      * file system with READDIR alone unable to list anything), as libfuse decides; {@code passthrough} adds
-     * {@code FUSE_PASSTHROUGH}.
+     * {@code FUSE_PASSTHROUGH}; {@code killPrivV2} (the file system clears set-ID bits itself) adds
+     * {@code FUSE_HANDLE_KILLPRIV_V2}, but never together with passthrough: the kernel then writes passthrough files
+     * with the server's credentials and expects the server, which never sees those writes, to clear the bits.
      */
-    static long wanted(boolean writebackCache, boolean uring, boolean readdirplus, boolean passthrough) {
+    static long wanted(boolean writebackCache, boolean uring, boolean readdirplus, boolean passthrough,
+            boolean killPrivV2) {
         long f = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_PARALLEL_DIROPS | FUSE_ASYNC_DIO
                 | FUSE_AUTO_INVAL_DATA | FUSE_INIT_EXT;
         if (readdirplus) {
@@ -75,6 +78,8 @@ final class InitNegotiation {
         }
         if (passthrough) {
             f |= FUSE_PASSTHROUGH;
+        } else if (killPrivV2) {
+            f |= FUSE_HANDLE_KILLPRIV_V2;
         }
         return uring ? f | FUSE_OVER_IO_URING : f;
     }
@@ -90,7 +95,7 @@ final class InitNegotiation {
      * version, and the kernel sends INIT again) or when the kernel is too old ({@code failure} says so)
      */
     static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring,
-            boolean readdirplus, boolean passthrough) {
+            boolean readdirplus, boolean passthrough, boolean killPrivV2) {
         MemorySegment in = init.fixedBody();
         int major = (int) IN_MAJOR.get(in);
         int minor = (int) IN_MINOR.get(in);
@@ -111,7 +116,7 @@ final class InitNegotiation {
         if ((offered & FUSE_INIT_EXT) != 0 && in.byteSize() >= FUSE_INIT_IN.byteSize()) {
             offered |= Integer.toUnsignedLong((int) IN_FLAGS2.get(in)) << 32;
         }
-        long granted = offered & wanted(writebackCache, uring, readdirplus, passthrough);
+        long granted = offered & wanted(writebackCache, uring, readdirplus, passthrough, killPrivV2);
         int negotiated = Math.min(minor, KERNEL_MINOR_VERSION);
         OUT_MAJOR.set(body, KERNEL_VERSION);
         OUT_MINOR.set(body, negotiated);

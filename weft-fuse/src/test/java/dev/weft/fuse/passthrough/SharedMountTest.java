@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -106,6 +107,51 @@ class SharedMountTest {
         assertTrue(notTheirs.output().contains("Permission denied"), "the mount's root is root's 755: "
                 + notTheirs.output());
         assertTrue(Files.exists(source.resolve("public")));
+    }
+
+    /**
+     * Set-ID bits after writes and truncates by another user, as the kernel's own file system leaves them: the same
+     * commands run as nobody on a plain directory beside the source and through the mount, then the source's modes
+     * are compared with the plain directory's (the mount's own view may lag by the attribute timeout).
+     */
+    @Test
+    void writesAndTruncatesByAnotherUserClearSetIdBitsAsNatively() throws Exception {
+        mount(new FuseDevice.Options("weft-shared", true, true, false));
+        Path plain = Files.createDirectory(root.resolve("plain"));
+        Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String[][] files = {{"suid", "4777"}, {"sgid-gx", "2777"}, {"sgid-nogx", "2767"}, {"both", "6777"}};
+        List<String> ops = List.of("buffered", "direct", "truncate");
+        for (Path dir : List.of(source, plain)) {
+            for (String op : ops) {
+                for (String[] f : files) {
+                    Path p = dir.resolve(op + "-" + f[0]);
+                    Files.write(p, new byte[8192]);
+                    Files.setAttribute(p, "unix:uid", NOBODY);
+                    Files.setAttribute(p, "unix:mode", Integer.parseInt(f[1], 8));
+                }
+            }
+        }
+        for (Path dir : List.of(plain, mnt)) {
+            StringBuilder script = new StringBuilder();
+            for (String[] f : files) {
+                script.append("echo x >> ").append(dir).append("/buffered-").append(f[0]).append(" && ")
+                        .append("dd if=/dev/zero of=").append(dir).append("/direct-").append(f[0])
+                        .append(" bs=4096 count=1 oflag=direct conv=notrunc status=none && ")
+                        .append("truncate -s 100 ").append(dir).append("/truncate-").append(f[0]).append(" && ");
+            }
+            script.append("echo done");
+            assertEquals(new Run(0, "done"), asNobody(script.toString()), dir.toString());
+        }
+        for (String op : ops) {
+            for (String[] f : files) {
+                String name = op + "-" + f[0];
+                assertEquals(Integer.toOctalString((int) Files.getAttribute(plain.resolve(name), "unix:mode")),
+                        Integer.toOctalString((int) Files.getAttribute(source.resolve(name), "unix:mode")),
+                        name + " (was " + f[1] + ")");
+            }
+        }
+        assertEquals(0100777, Files.getAttribute(plain.resolve("direct-suid"), "unix:mode"),
+                "natively, an unprivileged write clears the set-user-ID bit");
     }
 
     @Test
