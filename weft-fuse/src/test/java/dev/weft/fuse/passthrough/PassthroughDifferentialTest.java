@@ -62,23 +62,11 @@ class PassthroughDifferentialTest {
 
     @AfterEach
     void unmount() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (fs != null) {
-            fs.close();
-        }
-        if (mnt != null && FuseMounts.find(mnt).isPresent()) {
-            FuseMounts.unmount(mnt, true);
-        }
-        if (uringWas != null) {
-            FuseUring.setEnabled(uringWas);
-        }
-        if (root != null) {
-            try (Stream<Path> s = Files.walk(root)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+        try {
+            MountTeardown.run(server, fs, mnt, root);
+        } finally {
+            if (uringWas != null) {
+                FuseUring.setEnabled(uringWas);
             }
         }
     }

@@ -51,24 +51,7 @@ class PassthroughIoTest {
 
     @AfterEach
     void unmount() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (fs != null) {
-            fs.close();
-        }
-        if (mnt != null && FuseMounts.find(mnt).isPresent()) {
-            FuseMounts.unmount(mnt, true);
-        }
-        for (Path dir : new Path[] {source, mnt}) {
-            if (dir != null && Files.exists(dir)) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
+        MountTeardown.run(server, fs, mnt, source, mnt);
     }
 
     /** READ and WRITE requests the server has read so far. */

@@ -65,23 +65,11 @@ class PassthroughMountTest {
 
     @AfterEach
     void unmount() throws IOException {
-        if (server != null) {
-            server.close();
-            fs.close();
-        }
-        if (uringWas != null) {
-            FuseUring.setEnabled(uringWas);
-        }
-        if (mnt != null && FuseMounts.find(mnt).isPresent()) {
-            FuseMounts.unmount(mnt, true);
-        }
-        for (Path dir : new Path[]{source, mnt}) {
-            if (dir != null && Files.exists(dir)) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
+        try {
+            MountTeardown.run(server, fs, mnt, source, mnt);
+        } finally {
+            if (uringWas != null) {
+                FuseUring.setEnabled(uringWas);
             }
         }
     }

@@ -60,22 +60,7 @@ class SharedMountTest {
 
     @AfterEach
     void unmount() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (fs != null) {
-            fs.close();
-        }
-        if (mnt != null && FuseMounts.find(mnt).isPresent()) {
-            FuseMounts.unmount(mnt, true);
-        }
-        if (root != null) {
-            try (Stream<Path> s = Files.walk(root)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        MountTeardown.run(server, fs, mnt, root);
     }
 
     private void mount(FuseDevice.Options options) throws IOException {

@@ -27,15 +27,9 @@ class KilledServerTest {
     @Test
     void aServerKilledMidRequestLeavesNoHungProcessAndWeftUmountClearsTheMount() throws Exception {
         FuseDeviceKernelTest.requireKernel();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                SlowServerMain.class.getName(), mnt.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process server = startSlowServer();
         Process cat = null;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
-            assertEquals("mounted", out.readLine(), "the server process mounted");
             assertEquals("fine", Files.readString(mnt.resolve("a")));
             cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
             Thread.sleep(300); // let cat's READ reach the server
@@ -57,28 +51,16 @@ class KilledServerTest {
                 assertEquals(List.of(), s.toList(), "the mount point is an empty directory again");
             }
         } finally {
-            server.destroyForcibly();
-            if (cat != null) {
-                cat.destroyForcibly();
-            }
-            if (FuseMounts.find(mnt).isPresent()) {
-                FuseMounts.unmount(mnt, true);
-            }
+            stopAll(server, cat);
         }
     }
 
     @Test
     void weftUmountAbortEndsTheRequestsOfAHangingServerAndTheServer() throws Exception {
         FuseDeviceKernelTest.requireKernel();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                SlowServerMain.class.getName(), mnt.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process server = startSlowServer();
         Process cat = null;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
-            assertEquals("mounted", out.readLine(), "the server process mounted");
             cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
             Thread.sleep(300); // let cat's READ reach the server, which never answers it
             assertTrue(cat.isAlive(), "cat waits on the hanging read");
@@ -89,13 +71,34 @@ class KilledServerTest {
             assertTrue(FuseMounts.find(mnt).isEmpty(), "and the mount is gone");
             assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server saw its connection end and exited");
         } finally {
-            server.destroyForcibly();
-            if (cat != null) {
-                cat.destroyForcibly();
-            }
-            if (FuseMounts.find(mnt).isPresent()) {
-                FuseMounts.unmount(mnt, true);
-            }
+            stopAll(server, cat);
         }
+    }
+
+    /** Kills the processes a test started and clears what is left mounted. */
+    private void stopAll(Process server, Process cat) throws IOException {
+        server.destroyForcibly();
+        if (cat != null) {
+            cat.destroyForcibly();
+        }
+        if (FuseMounts.find(mnt).isPresent()) {
+            FuseMounts.unmount(mnt, true);
+        }
+    }
+
+    /** Starts {@link SlowServerMain} on {@link #mnt} in a JVM of its own, and returns once it has mounted. */
+    private Process startSlowServer() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process server = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SlowServerMain.class.getName(), mnt.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
+        String first = out.readLine();
+        if (!"mounted".equals(first)) {
+            server.destroyForcibly();
+            fail("the server process did not mount: " + first);
+        }
+        return server;
     }
 }
