@@ -5,7 +5,8 @@ package dev.weft.fuse;
  * here can be named in an OPEN or CREATE reply ({@link FuseOpen#passthrough}), and the kernel then reads, writes
  * and maps that open file directly on the backing file, without sending READ or WRITE to the server. The kernel
  * reopens the backing file for each open with the caller's open flags (O_DIRECT included) and the server's
- * credentials, so the descriptor registered only has to name it: an {@code O_PATH} descriptor will do.
+ * credentials, so the descriptor registered only has to name it (an open file; Linux 6.12 and later also take an
+ * {@code O_PATH} descriptor, 6.9 to 6.11 refuse one with {@code EBADF}).
  *
  * <p>Rules the kernel sets: registering needs {@code CAP_SYS_ADMIN}; while one open file of an inode is in
  * passthrough, every open of that inode must name the same backing file (others fail with {@code EINVAL} or
@@ -19,7 +20,8 @@ public interface FuseBackingFiles {
      *
      * @return the backing id, for {@link FuseOpen#passthrough}
      * @throws FuseException with the kernel's errno: {@code EPERM} without CAP_SYS_ADMIN, {@code EINVAL} for a file
-     *                       that is not regular, {@code ELOOP} for a backing file on a stack that is too deep
+     *                       that is not regular, {@code ELOOP} for a backing file on a stack that is too deep (a
+ *                       source on overlayfs or on another FUSE mount: weft's {@code max_stack_depth} is 1)
      */
     int open(int fd) throws FuseException;
 

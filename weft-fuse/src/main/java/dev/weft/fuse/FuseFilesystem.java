@@ -35,11 +35,12 @@ public interface FuseFilesystem {
 
     /**
      * Whether this file system clears set-user-ID and set-group-ID bits itself when the kernel asks
-     * ({@code FUSE_HANDLE_KILLPRIV_V2}): on a WRITE with {@code FUSE_WRITE_KILL_SUIDGID}, a SETATTR with
-     * {@link FuseSetAttr#KILL_SUIDGID}, and an OPEN or CREATE that truncates with {@link FuseOpen#killSuidgid()}:
-     * clear {@code S_ISUID}, and {@code S_ISGID} when the group may execute, as the kernel does for a writer without
-     * {@code CAP_FSETID}. In return the kernel stops asking for {@code security.capability} (GETXATTR) before writes.
-     * The server asks for it only without passthrough I/O, where writes never reach the file system. Default: no.
+     * ({@code FUSE_HANDLE_KILLPRIV_V2}): on a WRITE whose {@code writeFlags} have {@code FUSE_WRITE_KILL_SUIDGID} and
+     * a SETATTR with {@link FuseSetAttr#KILL_SUIDGID}, as the kernel does for a caller without {@code CAP_FSETID} (and
+     * on a fallocate or copy_file_range by such a caller, for which the kernel sends no flag). In return the kernel
+     * stops asking for {@code security.capability} (GETXATTR) before most writes. (weft does not ask for
+     * {@code FUSE_ATOMIC_O_TRUNC}, so an OPEN never truncates and never carries {@code FUSE_OPEN_KILL_SUIDGID}.) The
+     * server asks for it only without passthrough I/O, where writes never reach the file system. Default: no.
      */
     default boolean handlesKillPrivV2() {
         return false;

@@ -23,7 +23,6 @@ public final class FuseOpen {
     private long fh;
     private int openFlags;
     private int backingId;
-    private boolean killSuidgid;
 
     public FuseOpen fh(long fh) {
         this.fh = fh;
@@ -57,21 +56,6 @@ public final class FuseOpen {
         return backingId;
     }
 
-    /**
-     * Request side: the open truncates ({@code O_TRUNC}) for a caller without {@code CAP_FSETID}, and the kernel asks
-     * the file system to clear the set-user-ID bit, and the set-group-ID bit if the group may execute
-     * ({@code FUSE_OPEN_KILL_SUIDGID}; only with {@link FuseFilesystem#handlesKillPrivV2}).
-     */
-    public boolean killSuidgid() {
-        return killSuidgid;
-    }
-
-    /** Set by the server from the request before the handler runs. */
-    public FuseOpen killSuidgid(boolean kill) {
-        this.killSuidgid = kill;
-        return this;
-    }
-
     public long fh() {
         return fh;
     }
@@ -85,6 +69,5 @@ public final class FuseOpen {
         fh = 0;
         openFlags = 0;
         backingId = 0;
-        killSuidgid = false;
     }
 }

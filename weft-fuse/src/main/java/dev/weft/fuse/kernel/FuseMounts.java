@@ -63,8 +63,8 @@ public final class FuseMounts {
      * here first, as {@code mount -t fusectl none /sys/fs/fuse/connections} would (root only), and left mounted.
      */
     private static void abort(Mount m) throws IOException {
-        if (!Files.exists(m.abortFile()) && Files.isDirectory(CONNECTIONS)) {
-            LibC.mount("fusectl", CONNECTIONS.toString(), "fusectl", 0, ""); // EBUSY: mounted meanwhile; else below
+        if (!Files.exists(m.abortFile()) && Files.isDirectory(CONNECTIONS) && !fusectlMounted()) {
+            LibC.mount("fusectl", CONNECTIONS.toString(), "fusectl", 0, ""); // failing: the write below says why
         }
         try {
             Files.writeString(m.abortFile(), "1");
@@ -73,6 +73,13 @@ public final class FuseMounts {
                     + " through " + m.abortFile() + ": " + e.getMessage() + " (fusectl must be mounted there, and "
                     + "mounting it needs root: mount -t fusectl none " + CONNECTIONS + ")", e);
         }
+    }
+
+    /** Whether fusectl is mounted at {@link #CONNECTIONS} (a connection already gone has no directory there). */
+    private static boolean fusectlMounted() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8).stream()
+                .map(l -> l.split(" "))
+                .anyMatch(f -> f.length > 4 && f[4].equals(CONNECTIONS.toString()) && List.of(f).contains("fusectl"));
     }
 
     /** Every FUSE mount of this mount namespace. */

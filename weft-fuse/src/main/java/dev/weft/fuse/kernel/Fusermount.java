@@ -39,7 +39,9 @@ final class Fusermount {
     static final String PROGRAM = "fusermount3";
 
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOL_SOCKET = 1, SCM_RIGHTS = 1;
-    private static final int F_SETFD = 2, FD_CLOEXEC = 1, O_CLOEXEC = 02000000;
+    private static final int O_CLOEXEC = 02000000;
+    /** {@code SOCK_CLOEXEC} (= {@code O_CLOEXEC}) and {@code MSG_CMSG_CLOEXEC}: no descriptor leaks into children. */
+    private static final int SOCK_CLOEXEC = O_CLOEXEC, MSG_CMSG_CLOEXEC = 0x40000000;
     /** {@code sizeof(posix_spawn_file_actions_t)} in glibc on LP64 is 80: two ints, a pointer, 16 ints of padding. */
     private static final long FILE_ACTIONS_SIZE = 80;
     private static final int STDERR = 2;
@@ -75,8 +77,6 @@ final class Fusermount {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SOCKETPAIR = fn("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FCNTL = LINKER.downcallHandle(LINKER.defaultLookup().find("fcntl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle POSIX_SPAWNP = fn("posix_spawnp",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle RECVMSG = LINKER.downcallHandle(
@@ -125,7 +125,7 @@ final class Fusermount {
         checkDeviceAccess(DEVICE);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sv = a.allocate(JAVA_INT, 2);
-            if ((int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+            if ((int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
                 throw new IOException("socketpair(AF_UNIX) failed");
             }
             MemorySegment errPipe = a.allocate(JAVA_INT, 2);
@@ -137,9 +137,8 @@ final class Fusermount {
             int mine = sv.getAtIndex(JAVA_INT, 0), theirs = sv.getAtIndex(JAVA_INT, 1);
             int errRead = errPipe.getAtIndex(JAVA_INT, 0), errWrite = errPipe.getAtIndex(JAVA_INT, 1);
             try {
-                int ignored = (int) FCNTL.invokeExact(mine, F_SETFD, FD_CLOEXEC);
                 int pid = spawn(a, List.of(PROGRAM, "-o", options, "--", mountpoint.toString()), theirs, errWrite);
-                ignored = (int) CLOSE.invokeExact(theirs);
+                int ignored = (int) CLOSE.invokeExact(theirs);
                 theirs = -1;
                 ignored = (int) CLOSE.invokeExact(errWrite);
                 errWrite = -1;
@@ -234,6 +233,11 @@ final class Fusermount {
         try {
             r = (int) FILE_ACTIONS_ADDDUP2.invokeExact(actions, stderrFd, STDERR); // dup2 clears FD_CLOEXEC
             if (r == 0) {
+                // both ends are close-on-exec (so that no other process spawned meanwhile inherits them); a dup2 onto
+                // itself clears the flag in the child alone (glibc 2.29+)
+                r = (int) FILE_ACTIONS_ADDDUP2.invokeExact(actions, commFd, commFd);
+            }
+            if (r == 0) {
                 r = (int) POSIX_SPAWNP.invokeExact(pid, a.allocateFrom(PROGRAM), actions, MemorySegment.NULL, args,
                         envp);
             }
@@ -261,7 +265,7 @@ final class Fusermount {
         MemorySegment state = LibC.newCallState(a);
         long n;
         do {
-            n = (long) RECVMSG.invokeExact(state, socket, msg, 0);
+            n = (long) RECVMSG.invokeExact(state, socket, msg, MSG_CMSG_CLOEXEC);
         } while (n < 0 && LibC.errno(state) == LinuxErrno.EINTR);
         if (n <= 0 || (int) CMSG_LEVEL.get(control, 0L) != SOL_SOCKET || (int) CMSG_TYPE.get(control, 0L) != SCM_RIGHTS) {
             return -1;

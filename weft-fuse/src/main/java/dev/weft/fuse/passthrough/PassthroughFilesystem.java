@@ -209,31 +209,20 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 || fsType == 0x858458F6L; // RAMFS_MAGIC
     }
 
-    /** Yes: see {@link #killSuidgid}. */
+    /** Yes: see {@link #asCallerWithoutFsetid}. */
     @Override
     public boolean handlesKillPrivV2() {
         return true;
     }
 
     /**
-     * Clears the set-user-ID bit of the file behind {@code fd}, and its set-group-ID bit if the group may execute or
-     * the caller is not of the file's group: what the kernel does when a caller without {@code CAP_FSETID} writes or
-     * truncates ({@code setattr_should_drop_suidgid}; a caller in the group only through a supplementary group loses
-     * the bit here, where the kernel would keep it: the server sees the primary group alone). The server writes with
-     * its own credentials (root's, which keep the bits), so with {@code FUSE_HANDLE_KILLPRIV_V2} it is the
-     * passthrough's to do. {@code fd} may be an {@code O_PATH} descriptor.
+     * Whether a write, truncate, fallocate or copy for {@code ctx}'s caller runs without {@code CAP_FSETID}, so that the
+     * kernel clears set-ID bits as it would for that caller: when the kernel says so ({@code kill}, from
+     * {@code FUSE_WRITE_KILL_SUIDGID} or {@code FATTR_KILL_SUIDGID}), or, for the calls that carry no such flag
+     * (fallocate, copy_file_range), when the caller is not root.
      */
-    private static void killSuidgid(FuseContext ctx, int fd) throws FuseException {
-        MemorySegment st = statx(fd);
-        int mode = StatxLayout.mode(st) & FileMode.PERMISSIONS;
-        int kept = mode & ~FileMode.S_ISUID;
-        if ((mode & FileMode.S_ISGID) != 0
-                && ((mode & FileMode.S_IXGRP) != 0 || ctx.gid() != StatxLayout.gid(st))) {
-            kept &= ~FileMode.S_ISGID;
-        }
-        if (kept != mode) {
-            check(AtCalls.fchmodat(Fcntl.AT_FDCWD, Scratch.current().procPath(fd), kept, 0));
-        }
+    private static boolean asCallerWithoutFsetid(FuseContext ctx, boolean kill) {
+        return kill || ctx.uid() != 0;
     }
 
     /** The source directory, absolute. */
@@ -487,11 +476,12 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                     STAT_AT));
         }
         if (changes.has(FuseSetAttr.SIZE)) {
-            check(fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
-                    : AtCalls.truncate(Scratch.current().procPath(i.fd), changes.size()));
-        }
-        if (changes.has(FuseSetAttr.KILL_SUIDGID) && i.type == FileMode.S_IFREG) {
-            killSuidgid(ctx, i.fd); // after a truncate or a chown (a chown by root keeps the bits on the backing file)
+            MemorySegment path = fh >= 0 ? null : Scratch.current().procPath(i.fd);
+            java.util.function.LongSupplier truncate = () -> fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
+                    : AtCalls.truncate(path, changes.size());
+            // a truncate for a caller without CAP_FSETID clears set-ID bits (a chown clears them by itself)
+            check((int) (changes.has(FuseSetAttr.KILL_SUIDGID)
+                    ? ProcessCalls.withoutFsetid(truncate) : truncate.getAsLong()));
         }
         boolean atime = changes.has(FuseSetAttr.ATIME);
         boolean mtime = changes.has(FuseSetAttr.MTIME);
@@ -559,16 +549,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
-        killOnTruncatingOpen(ctx, open, flags, fd);
         passthrough(i, fd, open);
-    }
-
-    /** An open that truncated for a caller without CAP_FSETID: the kernel asks to clear the set-ID bits. */
-    private static void killOnTruncatingOpen(FuseContext ctx, FuseOpen open, int flags, int fd)
-            throws FuseException {
-        if (open.killSuidgid() && (flags & Fcntl.O_TRUNC) != 0) {
-            killSuidgid(ctx, fd);
-        }
     }
 
     @Override
@@ -615,16 +596,13 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
-        if (!created) {
-            killOnTruncatingOpen(ctx, open, flags, fd);
-        }
         passthrough(inodes.get(entry.nodeid()), fd, open);
     }
 
     /**
      * With passthrough I/O (the server asked for it and the kernel granted it), names the inode's backing file in
-     * the reply, so that the kernel reads and writes the file itself. The first open of an inode registers the
-     * inode's {@code O_PATH} descriptor, later ones share its backing id (the kernel wants one backing file per
+     * the reply, so that the kernel reads and writes the file itself. The first open of an inode registers its
+     * descriptor (the kernel keeps its own reference and reopens the file per open), later ones share its backing id (the kernel wants one backing file per
      * inode), and the release of the last one unregisters it ({@link #releasePassthrough}). A registration the kernel
      * refuses (no CAP_SYS_ADMIN, say) leaves that open to READ and WRITE, and is reported once.
      */
@@ -637,7 +615,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         synchronized (i) {
             if (i.backingOpens == 0) {
                 try {
-                    i.backingId = b.open(i.fd);
+                    i.backingId = b.open(fd); // an open file: Linux 6.9 to 6.11 refuse an O_PATH one (EBADF)
                 } catch (FuseException e) {
                     if (passthroughRefusalReported.compareAndSet(false, true)) {
                         System.getLogger(PassthroughFilesystem.class.getName()).log(System.Logger.Level.WARNING,
@@ -728,6 +706,16 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throws FuseException {
         int fd = fileFd(fh);
         MemorySegment in = NativeArgs.toNative(data);
+        boolean kill = (writeFlags & FuseKernelLayout.FUSE_WRITE_KILL_SUIDGID) != 0;
+        long n = kill ? ProcessCalls.withoutFsetid(() -> pwriteAll(fd, in, offset)) : pwriteAll(fd, in, offset);
+        if (n < 0) {
+            throw new FuseException((int) -n);
+        }
+        return (int) n;
+    }
+
+    /** {@code pwrite} until all of {@code in} is written or one fails: the bytes written, or -errno if none were. */
+    private static long pwriteAll(int fd, MemorySegment in, long offset) {
         long size = in.byteSize();
         long total = 0;
         while (total < size) {
@@ -736,17 +724,11 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 continue;
             }
             if (n < 0) {
-                if (total > 0) {
-                    break;
-                }
-                throw new FuseException((int) -n);
+                return total > 0 ? total : n; // report what was written; the error recurs on the next write
             }
             total += n;
         }
-        if ((writeFlags & FuseKernelLayout.FUSE_WRITE_KILL_SUIDGID) != 0) {
-            killSuidgid(ctx, fd);
-        }
-        return (int) total;
+        return total;
     }
 
     /** FLUSH: {@code close(dup(fd))}, which reports the errors a close of the caller's descriptor would. */
@@ -774,7 +756,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     @Override
     public void fallocate(FuseContext ctx, long nodeid, long fh, long offset, long length, int mode)
             throws FuseException {
-        check(FdCalls.fallocate(fileFd(fh), mode, offset, length));
+        int fd = fileFd(fh);
+        check((int) (asCallerWithoutFsetid(ctx, false)
+                ? ProcessCalls.withoutFsetid(() -> FdCalls.fallocate(fd, mode, offset, length))
+                : FdCalls.fallocate(fd, mode, offset, length)));
     }
 
     @Override
@@ -785,7 +770,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     @Override
     public long copyFileRange(FuseContext ctx, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
             long offsetOut, long length, int flags) throws FuseException {
-        return check(FdCalls.copyFileRange(fileFd(fhIn), offsetIn, fileFd(fhOut), offsetOut, length, flags));
+        int in = fileFd(fhIn), out = fileFd(fhOut);
+        return check(asCallerWithoutFsetid(ctx, false)
+                ? ProcessCalls.withoutFsetid(() -> FdCalls.copyFileRange(in, offsetIn, out, offsetOut, length, flags))
+                : FdCalls.copyFileRange(in, offsetIn, out, offsetOut, length, flags));
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -21,6 +21,74 @@ public final class ProcessCalls {
     private static final MethodHandle GETEGID = NativeCall.downcallWithoutErrno("getegid",
             FunctionDescriptor.of(JAVA_INT));
 
+    /** {@code capget}/{@code capset} of glibc: the calling thread's capabilities ({@code <linux/capability.h>}). */
+    private static final MethodHandle CAPGET = NativeCall.downcallWithoutErrno("capget",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle CAPSET = NativeCall.downcallWithoutErrno("capset",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    /** {@code _LINUX_CAPABILITY_VERSION_3}: two {@code __user_cap_data_struct}s of three u32s each. */
+    private static final int CAPABILITY_VERSION_3 = 0x20080522;
+    /** {@code CAP_FSETID}: keep set-ID bits on a write or truncate. */
+    static final int CAP_FSETID = 4;
+
+    /**
+     * Runs {@code call} with {@code CAP_FSETID} out of the calling thread's effective set, and puts it back after:
+     * a write, truncate, fallocate or copy made on behalf of a caller who lacks it then has the kernel clear the
+     * file's set-user-ID bit (and set-group-ID bit, by the kernel's rule) itself, atomically and before the data
+     * lands, as it would for that caller. Capabilities are per thread, and {@code call} must not block in Java (an
+     * FFM downcall, as here, cannot unmount a virtual thread). A thread without the capability runs {@code call} as
+     * it is.
+     *
+     * @return what {@code call} returned
+     */
+    public static long withoutFsetid(java.util.function.LongSupplier call) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment header = a.allocate(JAVA_INT, 2); // { u32 version; int pid = 0: this thread }
+            header.setAtIndex(JAVA_INT, 0, CAPABILITY_VERSION_3);
+            MemorySegment data = a.allocate(JAVA_INT, 6); // effective, permitted, inheritable; twice
+            if ((int) CAPGET.invokeExact(header, data) != 0) {
+                throw new IllegalStateException("capget failed");
+            }
+            int effective = data.getAtIndex(JAVA_INT, 0);
+            if ((effective & (1 << CAP_FSETID)) == 0) {
+                return call.getAsLong();
+            }
+            data.setAtIndex(JAVA_INT, 0, effective & ~(1 << CAP_FSETID));
+            if ((int) CAPSET.invokeExact(header, data) != 0) {
+                throw new IllegalStateException("capset failed");
+            }
+            try {
+                return call.getAsLong();
+            } finally {
+                data.setAtIndex(JAVA_INT, 0, effective);
+                if ((int) CAPSET.invokeExact(header, data) != 0) {
+                    throw new IllegalStateException("capset could not give CAP_FSETID back");
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Whether the calling thread has {@code CAP_FSETID} in its effective set (for tests). */
+    static boolean hasFsetid() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment header = a.allocate(JAVA_INT, 2);
+            header.setAtIndex(JAVA_INT, 0, CAPABILITY_VERSION_3);
+            MemorySegment data = a.allocate(JAVA_INT, 6);
+            if ((int) CAPGET.invokeExact(header, data) != 0) {
+                throw new IllegalStateException("capget failed");
+            }
+            return (data.getAtIndex(JAVA_INT, 0) & (1 << CAP_FSETID)) != 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** {@code RLIMIT_NOFILE} from {@code <asm-generic/resource.h>}. */
     private static final int RLIMIT_NOFILE = 7;
     /** {@code getrlimit}/{@code setrlimit} on a {@code struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; }}. */

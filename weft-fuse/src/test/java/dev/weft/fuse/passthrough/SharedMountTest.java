@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class SharedMountTest {
     private static final int NOBODY = 65534;
+    /** A group neither nobody nor root is in (Debian's "users"). */
+    private static final int USERS = 100;
 
     private Path root;
     private Path source;
@@ -95,9 +97,11 @@ class SharedMountTest {
     }
 
     /**
-     * Set-ID bits after writes and truncates by another user, as the kernel's own file system leaves them: the same
-     * commands run as nobody on a plain directory beside the source and through the mount, then the source's modes
-     * are compared with the plain directory's (the mount's own view may lag by the attribute timeout).
+     * Set-ID bits after writes, truncates and fallocates by another user, as the kernel's own file system leaves
+     * them: the same commands run as nobody on a plain directory beside the source and through the mount, then the
+     * source's modes are compared with the plain directory's (the mount's own view may lag by the attribute timeout).
+     * The files are of a group neither nobody nor the server is in, where the set-group-ID rule gives the same for
+     * both (README says where it does not).
      */
     @Test
     void writesAndTruncatesByAnotherUserClearSetIdBitsAsNatively() throws Exception {
@@ -105,13 +109,14 @@ class SharedMountTest {
         Path plain = Files.createDirectory(root.resolve("plain"));
         Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rwxr-xr-x"));
         String[][] files = {{"suid", "4777"}, {"sgid-gx", "2777"}, {"sgid-nogx", "2767"}, {"both", "6777"}};
-        List<String> ops = List.of("buffered", "direct", "truncate");
+        List<String> ops = List.of("buffered", "direct", "truncate", "fallocate");
         for (Path dir : List.of(source, plain)) {
             for (String op : ops) {
                 for (String[] f : files) {
                     Path p = dir.resolve(op + "-" + f[0]);
                     Files.write(p, new byte[8192]);
                     Files.setAttribute(p, "unix:uid", NOBODY);
+                    Files.setAttribute(p, "unix:gid", USERS); // neither nobody's group nor root's
                     Files.setAttribute(p, "unix:mode", Integer.parseInt(f[1], 8));
                 }
             }
@@ -122,7 +127,8 @@ class SharedMountTest {
                 script.append("echo x >> ").append(dir).append("/buffered-").append(f[0]).append(" && ")
                         .append("dd if=/dev/zero of=").append(dir).append("/direct-").append(f[0])
                         .append(" bs=4096 count=1 oflag=direct conv=notrunc status=none && ")
-                        .append("truncate -s 100 ").append(dir).append("/truncate-").append(f[0]).append(" && ");
+                        .append("truncate -s 100 ").append(dir).append("/truncate-").append(f[0]).append(" && ")
+                        .append("fallocate -l 65536 ").append(dir).append("/fallocate-").append(f[0]).append(" && ");
             }
             script.append("echo done");
             assertEquals(new Run(0, "done"), asNobody(script.toString()), dir.toString());
