@@ -53,6 +53,20 @@ public class FuseDeviceKernelTest {
     }
 
     /**
+     * Requires the program {@code name} (in /usr/bin, /bin or /usr/local/bin) from the Debian package {@code pkg}:
+     * missing, it fails the test under {@code WEFT_REQUIRE_KERNEL=1} and skips it otherwise.
+     */
+    public static void requireProgram(String name, String pkg) {
+        if (java.util.stream.Stream.of("/usr/bin/", "/bin/", "/usr/local/bin/")
+                .noneMatch(d -> Files.isExecutable(Path.of(d + name)))) {
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + name + " is missing (apt-get install " + pkg + ")");
+            }
+            Assumptions.abort(name + " is missing (apt-get install " + pkg + ")");
+        }
+    }
+
+    /**
      * After {@link #requireKernel}: switches FUSE over io_uring on ({@code enable_uring}, root) and returns what it
      * was, for the test to put back. A kernel without it fails the test under {@code WEFT_REQUIRE_KERNEL=1} and skips
      * it otherwise.

@@ -427,12 +427,7 @@ class PassthroughMountTest {
     }
 
     private static void requireTool(String tool) {
-        if (Stream.of("/usr/bin/", "/bin/", "/usr/local/bin/").noneMatch(d -> Files.isExecutable(Path.of(d + tool)))) {
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but " + tool + " is missing (apt-get install " + tool + ")");
-            }
-            Assumptions.abort(tool + " is missing");
-        }
+        FuseDeviceKernelTest.requireProgram(tool, tool); // fio and stress-ng: packages of the same names
     }
 
     private static List<String> names(Path dir) throws IOException {

@@ -39,12 +39,7 @@ class SharedMountTest {
     @BeforeEach
     void makeSource() throws IOException {
         FuseDeviceKernelTest.requireKernel();
-        if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but setpriv is missing (apt-get install util-linux)");
-            }
-            org.junit.jupiter.api.Assumptions.abort("setpriv is missing");
-        }
+        FuseDeviceKernelTest.requireProgram("setpriv", "util-linux");
         root = Files.createTempDirectory(Path.of("/var/tmp"), "weft-shared");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         source = Files.createDirectory(root.resolve("src"));

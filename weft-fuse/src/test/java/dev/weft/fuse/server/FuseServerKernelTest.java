@@ -182,12 +182,7 @@ class FuseServerKernelTest {
     @Test
     void mountsThroughFusermount3AndUnmountsThroughIt() throws Exception {
         FuseDeviceKernelTest.requireKernel();
-        if (!Files.isExecutable(Path.of("/usr/bin/fusermount3"))) {
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but fusermount3 is missing (apt-get install fuse3)");
-            }
-            org.junit.jupiter.api.Assumptions.abort("fusermount3 is missing (apt-get install fuse3)");
-        }
+        FuseDeviceKernelTest.requireProgram("fusermount3", "fuse3");
         MemoryFilesystem fs = new MemoryFilesystem().put("a", "via fusermount3");
         try (FuseServer server = FuseServer.builder(fs).threads(2).unmountOnExit(false)
                 .mounter(dev.weft.fuse.kernel.FuseDevice.Mounter.FUSERMOUNT).mount(mnt)) {

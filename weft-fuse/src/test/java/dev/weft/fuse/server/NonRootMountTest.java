@@ -44,14 +44,8 @@ class NonRootMountTest {
     @BeforeEach
     void copyClassPath() throws IOException {
         FuseDeviceKernelTest.requireKernel();
-        for (String tool : List.of("/usr/bin/fusermount3", "/usr/bin/setpriv")) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                    fail("WEFT_REQUIRE_KERNEL=1 but " + tool + " is missing (apt-get install fuse3 util-linux)");
-                }
-                org.junit.jupiter.api.Assumptions.abort(tool + " is missing");
-            }
-        }
+        FuseDeviceKernelTest.requireProgram("fusermount3", "fuse3");
+        FuseDeviceKernelTest.requireProgram("setpriv", "util-linux");
         Set<PosixFilePermission> device = Files.getPosixFilePermissions(DEVICE);
         if (!device.containsAll(Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE))) {
             String cause = DEVICE + " is " + PosixFilePermissions.toString(device) + ", not open to other users as udev"
