@@ -8,7 +8,6 @@ import dev.weft.fuse.server.FuseUring;
 import dev.weft.fuse.server.Transport;
 import dev.weft.fuse.server.IdleOrder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
