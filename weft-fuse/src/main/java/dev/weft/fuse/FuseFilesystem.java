@@ -38,11 +38,22 @@ public interface FuseFilesystem {
      * ({@code FUSE_HANDLE_KILLPRIV_V2}): on a WRITE whose {@code writeFlags} have {@code FUSE_WRITE_KILL_SUIDGID} and
      * a SETATTR with {@link FuseSetAttr#KILL_SUIDGID}, as the kernel does for a caller without {@code CAP_FSETID} (and
      * on a fallocate or copy_file_range by such a caller, for which the kernel sends no flag). In return the kernel
-     * stops asking for {@code security.capability} (GETXATTR) before most writes. (weft does not ask for
-     * {@code FUSE_ATOMIC_O_TRUNC}, so an OPEN never truncates and never carries {@code FUSE_OPEN_KILL_SUIDGID}.) The
-     * server asks for it only without passthrough I/O, where writes never reach the file system. Default: no.
+     * stops asking for {@code security.capability} (GETXATTR) before most writes. With {@link #truncatesOnOpen}, a
+     * truncating OPEN is marked too. The server asks for it only without passthrough I/O, where writes never reach
+     * the file system. Default: no.
      */
     default boolean handlesKillPrivV2() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #open} truncates the file itself when its {@code flags} have {@code O_TRUNC}
+     * ({@code FUSE_ATOMIC_O_TRUNC}): the kernel then sends {@code O_TRUNC} with OPEN instead of a SETATTR of size 0
+     * after it, one round trip fewer per truncating open. A file system that says yes must also clear set-ID bits
+     * there as for a truncate, when {@link #handlesKillPrivV2} (the kernel marks such an OPEN with
+     * {@code FUSE_OPEN_KILL_SUIDGID} for a caller without {@code CAP_FSETID}). Default: no.
+     */
+    default boolean truncatesOnOpen() {
         return false;
     }
 

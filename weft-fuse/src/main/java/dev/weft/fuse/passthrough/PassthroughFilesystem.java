@@ -215,6 +215,12 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return true;
     }
 
+    /** Yes: {@link #open} opens the backing file with the caller's {@code O_TRUNC}. */
+    @Override
+    public boolean truncatesOnOpen() {
+        return true;
+    }
+
     /**
      * Whether a write, truncate, fallocate or copy for {@code ctx}'s caller runs without {@code CAP_FSETID}, so that the
      * kernel clears set-ID bits as it would for that caller: when the kernel says so ({@code kill}, from
@@ -546,7 +552,13 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         int f = backingOpenFlags(flags & ~(Fcntl.O_NOFOLLOW | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY))
                 | Fcntl.O_CLOEXEC;
-        int fd = check(AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(i.fd), f, 0));
+        MemorySegment path = Scratch.current().procPath(i.fd);
+        // a truncating open for a caller other than root clears set-ID bits, as a truncate would (the kernel's
+        // FUSE_OPEN_KILL_SUIDGID is not passed to open(); a caller's uid stands in for its CAP_FSETID, as for
+        // fallocate)
+        int fd = check((int) ((f & Fcntl.O_TRUNC) != 0 && asCallerWithoutFsetid(ctx, false)
+                ? ProcessCalls.withoutFsetid(() -> AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0))
+                : AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0)));
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
         passthrough(i, fd, open);
@@ -567,7 +579,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             fd = AtCalls.openBeneath(p.fd, c, base | Fcntl.O_CREAT | Fcntl.O_EXCL, perm);
             created = fd >= 0;
             if (fd == -LinuxErrno.EEXIST && !exclusive) {
-                fd = AtCalls.openBeneath(p.fd, c, base, 0); // ENOENT: removed in between; try again
+                // ENOENT: removed in between; try again. O_TRUNC on the file found: as in open
+                fd = (base & Fcntl.O_TRUNC) != 0 && asCallerWithoutFsetid(ctx, false)
+                        ? (int) ProcessCalls.withoutFsetid(() -> AtCalls.openBeneath(p.fd, c, base, 0))
+                        : AtCalls.openBeneath(p.fd, c, base, 0);
             }
         }
         check(fd);

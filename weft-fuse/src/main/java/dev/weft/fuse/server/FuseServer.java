@@ -560,7 +560,7 @@ public final class FuseServer implements AutoCloseable {
                 InitNegotiation.Outcome o = InitNegotiation.answer(req, b.out, writebackCache,
                         transport == Transport.IO_URING,
                         readdirplus != null ? readdirplus : Operations.implementsReaddirplus(fs), passthroughIo,
-                        fs.handlesKillPrivV2());
+                        fs.handlesKillPrivV2(), fs.truncatesOnOpen());
                 long w = ch.write(b.callState, b.out, o.replyLength());
                 if (o.failure() != null) {
                     throw o.failure();

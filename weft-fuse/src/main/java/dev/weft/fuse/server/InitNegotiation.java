@@ -62,12 +62,13 @@ final class InitNegotiation {
      * {@code FUSE_DO_READDIRPLUS} and {@code FUSE_READDIRPLUS_AUTO}: without it the kernel lists directories with
      * READDIR (it does not fall back to READDIR when READDIRPLUS fails, so asking for it regardless would leave a
      * file system with READDIR alone unable to list anything), as libfuse decides; {@code passthrough} adds
-     * {@code FUSE_PASSTHROUGH}; {@code killPrivV2} (the file system clears set-ID bits itself) adds
+     * {@code FUSE_PASSTHROUGH}; {@code atomicOTrunc} (the file system's open honours O_TRUNC) adds
+     * {@code FUSE_ATOMIC_O_TRUNC}; {@code killPrivV2} (the file system clears set-ID bits itself) adds
      * {@code FUSE_HANDLE_KILLPRIV_V2}, but never together with passthrough: the kernel then writes passthrough files
      * with the server's credentials and expects the server, which never sees those writes, to clear the bits.
      */
     static long wanted(boolean writebackCache, boolean uring, boolean readdirplus, boolean passthrough,
-            boolean killPrivV2) {
+            boolean killPrivV2, boolean atomicOTrunc) {
         long f = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_PARALLEL_DIROPS | FUSE_ASYNC_DIO
                 | FUSE_AUTO_INVAL_DATA | FUSE_INIT_EXT;
         if (readdirplus) {
@@ -80,6 +81,9 @@ final class InitNegotiation {
             f |= FUSE_PASSTHROUGH;
         } else if (killPrivV2) {
             f |= FUSE_HANDLE_KILLPRIV_V2;
+        }
+        if (atomicOTrunc) {
+            f |= FUSE_ATOMIC_O_TRUNC;
         }
         return uring ? f | FUSE_OVER_IO_URING : f;
     }
@@ -95,7 +99,7 @@ final class InitNegotiation {
      * version, and the kernel sends INIT again) or when the kernel is too old ({@code failure} says so)
      */
     static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring,
-            boolean readdirplus, boolean passthrough, boolean killPrivV2) {
+            boolean readdirplus, boolean passthrough, boolean killPrivV2, boolean atomicOTrunc) {
         MemorySegment in = init.fixedBody();
         int major = (int) IN_MAJOR.get(in);
         int minor = (int) IN_MINOR.get(in);
@@ -116,7 +120,7 @@ final class InitNegotiation {
         if ((offered & FUSE_INIT_EXT) != 0 && in.byteSize() >= FUSE_INIT_IN.byteSize()) {
             offered |= Integer.toUnsignedLong((int) IN_FLAGS2.get(in)) << 32;
         }
-        long granted = offered & wanted(writebackCache, uring, readdirplus, passthrough, killPrivV2);
+        long granted = offered & wanted(writebackCache, uring, readdirplus, passthrough, killPrivV2, atomicOTrunc);
         int negotiated = Math.min(minor, KERNEL_MINOR_VERSION);
         OUT_MAJOR.set(body, KERNEL_VERSION);
         OUT_MINOR.set(body, negotiated);

@@ -217,6 +217,18 @@ class PassthroughMountTest {
     }
 
     @Test
+    void aTruncatingOpenTruncatesWithoutASetattr() throws Exception {
+        mount(Dispatch.INLINE, IdleOrder.FIFO);
+        Files.writeString(source.resolve("t"), "a longer content");
+        Files.writeString(mnt.resolve("t"), "short"); // O_WRONLY | O_CREAT | O_TRUNC of an existing file
+        assertEquals("short", Files.readString(source.resolve("t")));
+        assertEquals("short", Files.readString(mnt.resolve("t")));
+        assertTrue(server.connection().has(dev.weft.fuse.proto.FuseKernelLayout.FUSE_ATOMIC_O_TRUNC));
+        assertFalse(server.requestsByOpcode().containsKey(dev.weft.fuse.proto.FuseOpcode.SETATTR),
+                "O_TRUNC went with OPEN: " + server.requestsByOpcode());
+    }
+
+    @Test
     void closesOnALocalFileSystemCostNoFlush() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.FIFO); // the source is on /var/tmp: ext4 here
         assertTrue(PassthroughFilesystem.flushIsNoOp(fsType(source)),

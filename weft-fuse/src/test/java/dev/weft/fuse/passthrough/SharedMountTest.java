@@ -92,7 +92,8 @@ class SharedMountTest {
     }
 
     /**
-     * Set-ID bits after writes, truncates and fallocates by another user, as the kernel's own file system leaves
+     * Set-ID bits after writes, truncates, fallocates and truncating opens by another user, as the kernel's own file
+     * system leaves
      * them: the same commands run as nobody on a plain directory beside the source and through the mount, then the
      * source's modes are compared with the plain directory's (the mount's own view may lag by the attribute timeout).
      * The files are of a group neither nobody nor the server is in, where the set-group-ID rule gives the same for
@@ -104,7 +105,7 @@ class SharedMountTest {
         Path plain = Files.createDirectory(root.resolve("plain"));
         Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rwxr-xr-x"));
         String[][] files = {{"suid", "4777"}, {"sgid-gx", "2777"}, {"sgid-nogx", "2767"}, {"both", "6777"}};
-        List<String> ops = List.of("buffered", "direct", "truncate", "fallocate");
+        List<String> ops = List.of("buffered", "direct", "truncate", "fallocate", "opentrunc");
         for (Path dir : List.of(source, plain)) {
             for (String op : ops) {
                 for (String[] f : files) {
@@ -123,7 +124,8 @@ class SharedMountTest {
                         .append("dd if=/dev/zero of=").append(dir).append("/direct-").append(f[0])
                         .append(" bs=4096 count=1 oflag=direct conv=notrunc status=none && ")
                         .append("truncate -s 100 ").append(dir).append("/truncate-").append(f[0]).append(" && ")
-                        .append("fallocate -l 65536 ").append(dir).append("/fallocate-").append(f[0]).append(" && ");
+                        .append("fallocate -l 65536 ").append(dir).append("/fallocate-").append(f[0]).append(" && ")
+                        .append(": > ").append(dir).append("/opentrunc-").append(f[0]).append(" && ");
             }
             script.append("echo done");
             assertEquals(new Run(0, "done"), asNobody(script.toString()), dir.toString());
