@@ -39,8 +39,8 @@ public interface FuseFilesystem {
      * a SETATTR with {@link FuseSetAttr#KILL_SUIDGID}, as the kernel does for a caller without {@code CAP_FSETID} (and
      * on a fallocate or copy_file_range by such a caller, for which the kernel sends no flag). In return the kernel
      * stops asking for {@code security.capability} (GETXATTR) before most writes. With {@link #truncatesOnOpen}, a
-     * truncating OPEN is marked too. The server asks for it only without passthrough I/O, where writes never reach
-     * the file system. Default: no.
+     * truncating OPEN or CREATE is marked too ({@link FuseOpen#killSuidgid()}). The server asks for it only without
+     * passthrough I/O, where writes never reach the file system. Default: no.
      */
     default boolean handlesKillPrivV2() {
         return false;
@@ -49,9 +49,9 @@ public interface FuseFilesystem {
     /**
      * Whether {@link #open} truncates the file itself when its {@code flags} have {@code O_TRUNC}
      * ({@code FUSE_ATOMIC_O_TRUNC}): the kernel then sends {@code O_TRUNC} with OPEN instead of a SETATTR of size 0
-     * after it, one round trip fewer per truncating open. A file system that says yes must also clear set-ID bits
-     * there as for a truncate, when {@link #handlesKillPrivV2} (the kernel marks such an OPEN with
-     * {@code FUSE_OPEN_KILL_SUIDGID} for a caller without {@code CAP_FSETID}). Default: no.
+     * after it, one round trip fewer per truncating open, and no SETATTR clears set-ID bits for it any more: a file
+     * system that says yes must clear them there as for a truncate (marked by {@link FuseOpen#killSuidgid()} with
+     * {@link #handlesKillPrivV2}). An OPEN answered with ENOSYS would lose the truncation. Default: no.
      */
     default boolean truncatesOnOpen() {
         return false;

@@ -23,6 +23,7 @@ public final class FuseOpen {
     private long fh;
     private int openFlags;
     private int backingId;
+    private boolean killSuidgid;
 
     public FuseOpen fh(long fh) {
         this.fh = fh;
@@ -56,6 +57,21 @@ public final class FuseOpen {
         return backingId;
     }
 
+    /**
+     * Request side: the open truncates ({@code O_TRUNC}, with {@link FuseFilesystem#truncatesOnOpen}) for a caller
+     * without {@code CAP_FSETID}, and the kernel asks the file system to clear set-ID bits as a truncate would
+     * ({@code FUSE_OPEN_KILL_SUIDGID}, with {@link FuseFilesystem#handlesKillPrivV2}).
+     */
+    public boolean killSuidgid() {
+        return killSuidgid;
+    }
+
+    /** Set by the server from the request before the handler runs. */
+    public FuseOpen killSuidgid(boolean kill) {
+        this.killSuidgid = kill;
+        return this;
+    }
+
     public long fh() {
         return fh;
     }
@@ -69,5 +85,6 @@ public final class FuseOpen {
         fh = 0;
         openFlags = 0;
         backingId = 0;
+        killSuidgid = false;
     }
 }

@@ -123,6 +123,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      * null; set by {@link #init}. See {@link #passthrough}.
      */
     private volatile FuseBackingFiles backing;
+    /** The kernel leaves set-ID bits to us and marks the requests ({@code FUSE_HANDLE_KILLPRIV_V2}); set by init. */
+    private volatile boolean killPrivV2;
     /** Open files (their {@code fh}) in passthrough, with the inode whose backing file they hold. */
     private final Map<Integer, Inode> passthroughFiles = new ConcurrentHashMap<>();
     private final AtomicBoolean passthroughRefusalReported = new AtomicBoolean();
@@ -209,7 +211,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 || fsType == 0x858458F6L; // RAMFS_MAGIC
     }
 
-    /** Yes: see {@link #asCallerWithoutFsetid}. */
+    /** Yes: see {@link #maybeAsCaller}. */
     @Override
     public boolean handlesKillPrivV2() {
         return true;
@@ -222,13 +224,21 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     }
 
     /**
-     * Whether a write, truncate, fallocate or copy for {@code ctx}'s caller runs without {@code CAP_FSETID}, so that the
-     * kernel clears set-ID bits as it would for that caller: when the kernel says so ({@code kill}, from
-     * {@code FUSE_WRITE_KILL_SUIDGID} or {@code FATTR_KILL_SUIDGID}), or, for the calls that carry no such flag
-     * (fallocate, copy_file_range), when the caller is not root.
+     * Whether a truncating open for {@code ctx}'s caller is made as that caller without {@code CAP_FSETID}: as the
+     * kernel says ({@code FUSE_OPEN_KILL_SUIDGID}) when it handles set-ID bits with us
+     * ({@code FUSE_HANDLE_KILLPRIV_V2}); without that (passthrough I/O), when the caller is not root.
      */
-    private static boolean asCallerWithoutFsetid(FuseContext ctx, boolean kill) {
-        return kill || ctx.uid() != 0;
+    private boolean killOnTruncatingOpen(FuseContext ctx, FuseOpen open) {
+        return killPrivV2 ? open.killSuidgid() : ctx.uid() != 0;
+    }
+
+    /**
+     * {@code call} made as {@code ctx}'s caller without {@code CAP_FSETID} when {@code kill}, else as the server: see
+     * {@link ProcessCalls#asCallerWithoutFsetid}. For fallocate and copy_file_range, for which the kernel sends no
+     * flag, {@code kill} is "the caller is not root".
+     */
+    private static long maybeAsCaller(FuseContext ctx, boolean kill, java.util.function.LongSupplier call) {
+        return kill ? ProcessCalls.asCallerWithoutFsetid(ctx.gid(), call) : call.getAsLong();
     }
 
     /** The source directory, absolute. */
@@ -241,6 +251,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         applyCallerUmask = connection.has(FuseKernelLayout.FUSE_DONT_MASK);
         writebackCache = connection.has(FuseKernelLayout.FUSE_WRITEBACK_CACHE);
         backing = connection.backingFiles();
+        killPrivV2 = connection.has(FuseKernelLayout.FUSE_HANDLE_KILLPRIV_V2);
     }
 
     /**
@@ -486,8 +497,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             java.util.function.LongSupplier truncate = () -> fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
                     : AtCalls.truncate(path, changes.size());
             // a truncate for a caller without CAP_FSETID clears set-ID bits (a chown clears them by itself)
-            check((int) (changes.has(FuseSetAttr.KILL_SUIDGID)
-                    ? ProcessCalls.withoutFsetid(truncate) : truncate.getAsLong()));
+            check((int) maybeAsCaller(ctx, changes.has(FuseSetAttr.KILL_SUIDGID), truncate));
         }
         boolean atime = changes.has(FuseSetAttr.ATIME);
         boolean mtime = changes.has(FuseSetAttr.MTIME);
@@ -556,9 +566,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         // a truncating open for a caller other than root clears set-ID bits, as a truncate would (the kernel's
         // FUSE_OPEN_KILL_SUIDGID is not passed to open(); a caller's uid stands in for its CAP_FSETID, as for
         // fallocate)
-        int fd = check((int) ((f & Fcntl.O_TRUNC) != 0 && asCallerWithoutFsetid(ctx, false)
-                ? ProcessCalls.withoutFsetid(() -> AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0))
-                : AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0)));
+        int fd = check((int) maybeAsCaller(ctx, (f & Fcntl.O_TRUNC) != 0 && killOnTruncatingOpen(ctx, open),
+                () -> AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0)));
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
         passthrough(i, fd, open);
@@ -580,9 +589,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             created = fd >= 0;
             if (fd == -LinuxErrno.EEXIST && !exclusive) {
                 // ENOENT: removed in between; try again. O_TRUNC on the file found: as in open
-                fd = (base & Fcntl.O_TRUNC) != 0 && asCallerWithoutFsetid(ctx, false)
-                        ? (int) ProcessCalls.withoutFsetid(() -> AtCalls.openBeneath(p.fd, c, base, 0))
-                        : AtCalls.openBeneath(p.fd, c, base, 0);
+                fd = (int) maybeAsCaller(ctx, (base & Fcntl.O_TRUNC) != 0 && killOnTruncatingOpen(ctx, open),
+                        () -> AtCalls.openBeneath(p.fd, c, base, 0));
             }
         }
         check(fd);
@@ -722,7 +730,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int fd = fileFd(fh);
         MemorySegment in = NativeArgs.toNative(data);
         boolean kill = (writeFlags & FuseKernelLayout.FUSE_WRITE_KILL_SUIDGID) != 0;
-        long n = kill ? ProcessCalls.withoutFsetid(() -> pwriteAll(fd, in, offset)) : pwriteAll(fd, in, offset);
+        long n = maybeAsCaller(ctx, kill, () -> pwriteAll(fd, in, offset));
         if (n < 0) {
             throw new FuseException((int) -n);
         }
@@ -772,9 +780,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     public void fallocate(FuseContext ctx, long nodeid, long fh, long offset, long length, int mode)
             throws FuseException {
         int fd = fileFd(fh);
-        check((int) (asCallerWithoutFsetid(ctx, false)
-                ? ProcessCalls.withoutFsetid(() -> FdCalls.fallocate(fd, mode, offset, length))
-                : FdCalls.fallocate(fd, mode, offset, length)));
+        check((int) maybeAsCaller(ctx, ctx.uid() != 0, () -> FdCalls.fallocate(fd, mode, offset, length)));
     }
 
     @Override
@@ -786,9 +792,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     public long copyFileRange(FuseContext ctx, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
             long offsetOut, long length, int flags) throws FuseException {
         int in = fileFd(fhIn), out = fileFd(fhOut);
-        return check(asCallerWithoutFsetid(ctx, false)
-                ? ProcessCalls.withoutFsetid(() -> FdCalls.copyFileRange(in, offsetIn, out, offsetOut, length, flags))
-                : FdCalls.copyFileRange(in, offsetIn, out, offsetOut, length, flags));
+        return check(maybeAsCaller(ctx, ctx.uid() != 0,
+                () -> FdCalls.copyFileRange(in, offsetIn, out, offsetOut, length, flags)));
     }
 
     // ------------------------------------------------------------------------------------------------------------

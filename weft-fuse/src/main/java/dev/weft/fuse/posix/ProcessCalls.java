@@ -31,38 +31,51 @@ public final class ProcessCalls {
     /** {@code CAP_FSETID}: keep set-ID bits on a write or truncate. */
     static final int CAP_FSETID = 4;
 
+    private static final MethodHandle SETFSGID = NativeCall.downcallWithoutErrno("setfsgid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
     /**
-     * Runs {@code call} with {@code CAP_FSETID} out of the calling thread's effective set, and puts it back after:
-     * a write, truncate, fallocate or copy made on behalf of a caller who lacks it then has the kernel clear the
-     * file's set-user-ID bit (and set-group-ID bit, by the kernel's rule) itself, atomically and before the data
-     * lands, as it would for that caller. Capabilities are per thread, and {@code call} must not block in Java (an
-     * FFM downcall, as here, cannot unmount a virtual thread). A thread without the capability runs {@code call} as
-     * it is.
+     * Runs {@code call} as a caller without {@code CAP_FSETID} whose group is {@code gid}: {@code CAP_FSETID} out of
+     * the calling thread's effective set and its file-system group id set to {@code gid}, both put back after. A
+     * write, truncate, fallocate, copy or truncating open made so has the kernel clear the file's set-user-ID bit, and
+     * its set-group-ID bit by the kernel's own rule (group-execute, or a writer outside the file's group), itself:
+     * atomically and before the data lands, as it would for that caller. (The caller's supplementary groups are not
+     * known here: one in the file's group only through them loses a set-group-ID bit the kernel would keep.)
      *
-     * @return what {@code call} returned
+     * <p>Capabilities and the file-system ids are per thread: {@code call} must not park in Java (FFM downcalls, as
+     * at every call site, cannot unmount a virtual thread; a lock, a log call or a contended monitor could), or the
+     * thread would move while the capability is out. If the capability cannot be dropped, the call is refused
+     * ({@code EPERM}): clearing the bits is what keeps a setuid file written through the mount from keeping its bit
+     * where the source is used without {@code nosuid}.
+     *
+     * @return what {@code call} returned, or {@code -EPERM}
      */
-    public static long withoutFsetid(java.util.function.LongSupplier call) {
+    public static long asCallerWithoutFsetid(int gid, java.util.function.LongSupplier call) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment header = a.allocate(JAVA_INT, 2); // { u32 version; int pid = 0: this thread }
             header.setAtIndex(JAVA_INT, 0, CAPABILITY_VERSION_3);
             MemorySegment data = a.allocate(JAVA_INT, 6); // effective, permitted, inheritable; twice
             if ((int) CAPGET.invokeExact(header, data) != 0) {
-                throw new IllegalStateException("capget failed");
+                return -EPERM;
             }
             int effective = data.getAtIndex(JAVA_INT, 0);
-            if ((effective & (1 << CAP_FSETID)) == 0) {
-                return call.getAsLong();
+            boolean drop = (effective & (1 << CAP_FSETID)) != 0;
+            if (drop) {
+                data.setAtIndex(JAVA_INT, 0, effective & ~(1 << CAP_FSETID));
+                if ((int) CAPSET.invokeExact(header, data) != 0) {
+                    return -EPERM; // a security module refused: no write that would keep the bits
+                }
             }
-            data.setAtIndex(JAVA_INT, 0, effective & ~(1 << CAP_FSETID));
-            if ((int) CAPSET.invokeExact(header, data) != 0) {
-                throw new IllegalStateException("capset failed");
-            }
+            int oldFsgid = (int) SETFSGID.invokeExact(gid);
             try {
                 return call.getAsLong();
             } finally {
-                data.setAtIndex(JAVA_INT, 0, effective);
-                if ((int) CAPSET.invokeExact(header, data) != 0) {
-                    throw new IllegalStateException("capset could not give CAP_FSETID back");
+                int ignored = (int) SETFSGID.invokeExact(oldFsgid);
+                if (drop) {
+                    data.setAtIndex(JAVA_INT, 0, effective);
+                    // raising a capability within the permitted set cannot fail; if it did, this thread would only
+                    // clear bits it could keep, the safe side
+                    ignored = (int) CAPSET.invokeExact(header, data);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -72,22 +85,8 @@ public final class ProcessCalls {
         }
     }
 
-    /** Whether the calling thread has {@code CAP_FSETID} in its effective set (for tests). */
-    static boolean hasFsetid() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment header = a.allocate(JAVA_INT, 2);
-            header.setAtIndex(JAVA_INT, 0, CAPABILITY_VERSION_3);
-            MemorySegment data = a.allocate(JAVA_INT, 6);
-            if ((int) CAPGET.invokeExact(header, data) != 0) {
-                throw new IllegalStateException("capget failed");
-            }
-            return (data.getAtIndex(JAVA_INT, 0) & (1 << CAP_FSETID)) != 0;
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
+    /** {@code #define EPERM 1}. */
+    private static final int EPERM = 1;
 
     /** {@code RLIMIT_NOFILE} from {@code <asm-generic/resource.h>}. */
     private static final int RLIMIT_NOFILE = 7;

@@ -52,6 +52,8 @@ final class Operations {
     private static final VarHandle RENAME2_FLAGS = handle(FUSE_RENAME2_IN, "flags");
     private static final VarHandle LINK_OLDNODEID = handle(FUSE_LINK_IN, "oldnodeid");
     private static final VarHandle OPEN_FLAGS = handle(FUSE_OPEN_IN, "flags");
+    private static final VarHandle OPEN_OPEN_FLAGS = handle(FUSE_OPEN_IN, "open_flags");
+    private static final VarHandle CREATE_OPEN_FLAGS = handle(FUSE_CREATE_IN, "open_flags");
     private static final VarHandle OPEN_OUT_FH = handle(FUSE_OPEN_OUT, "fh");
     private static final VarHandle OPEN_OUT_FLAGS = handle(FUSE_OPEN_OUT, "open_flags");
     private static final VarHandle OPEN_OUT_BACKING_ID = handle(FUSE_OPEN_OUT, "backing_id");
@@ -203,7 +205,8 @@ final class Operations {
                 yield ok(out, unique, FUSE_ENTRY_OUT.byteSize());
             }
             case OPEN, OPENDIR -> {
-                FuseOpen open = new FuseOpen();
+                FuseOpen open = new FuseOpen()
+                        .killSuidgid(((int) OPEN_OPEN_FLAGS.get(in) & FUSE_OPEN_KILL_SUIDGID) != 0);
                 int flags = (int) OPEN_FLAGS.get(in);
                 if (req.opcode() == FuseOpcode.OPEN) {
                     fs.open(ctx, node, flags, open);
@@ -313,7 +316,8 @@ final class Operations {
             }
             case CREATE -> {
                 FuseEntry e = entry(out);
-                FuseOpen open = new FuseOpen();
+                FuseOpen open = new FuseOpen()
+                        .killSuidgid(((int) CREATE_OPEN_FLAGS.get(in) & FUSE_OPEN_KILL_SUIDGID) != 0);
                 fs.create(ctx, node, name(req, 0), (int) CREATE_MODE.get(in), (int) CREATE_UMASK.get(in),
                         (int) CREATE_FLAGS.get(in), e, open);
                 long entrySize = FUSE_ENTRY_OUT.byteSize();

@@ -110,7 +110,7 @@ class OtherUserDifferentialTest {
                 case 6 -> "mv -T " + a + " " + b;
                 case 7 -> "ln " + a + " " + b;
                 case 8 -> "ln -s " + a + " " + b;
-                case 9 -> "chmod " + Integer.toOctalString(r.nextInt(01000)) + " " + a;
+                case 9 -> "chmod " + Integer.toOctalString(r.nextInt(010000)) + " " + a; // set-ID bits too
                 case 10 -> "chown " + (r.nextBoolean() ? "root" : "nobody") + " " + a;
                 case 11 -> "touch " + a;
                 case 12 -> "truncate -s " + r.nextInt(100) + " " + a;
