@@ -41,8 +41,8 @@ final class MountCommand {
     }
 
     /**
-     * The parsed arguments of {@code weft mount}. {@code threads} 0: the server's default (one per CPU; one /dev/fuse reader under io_uring); {@code ringThreads}
-     * 0: the server's default per io_uring queue.
+     * The parsed arguments of {@code weft mount}. {@code threads} 0: the server's default (one per CPU; one
+     * /dev/fuse reader under io_uring); {@code ringThreads} 0: the server's default per io_uring queue.
      */
     record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
                      boolean allowOther,
@@ -115,7 +115,8 @@ final class MountCommand {
                         + "kernel turns passthrough off under the writeback cache)");
             }
             return new MountArgs(threads, dispatch, idle, transport, ringThreads, allowOther, readOnly, writeback,
-                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source, mountpoint);
+                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source,
+                    mountpoint);
         }
 
         /** {@code v} as a number in 1..{@code max}, or an error naming {@code option}. */

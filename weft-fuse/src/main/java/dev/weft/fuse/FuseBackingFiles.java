@@ -21,7 +21,8 @@ public interface FuseBackingFiles {
      * @return the backing id, for {@link FuseOpen#passthrough}
      * @throws FuseException with the kernel's errno: {@code EPERM} without CAP_SYS_ADMIN, {@code EINVAL} for a file
      *                       that is not regular, {@code ELOOP} for a backing file on a stack that is too deep (a
- *                       source on overlayfs or on another FUSE mount: weft's {@code max_stack_depth} is 1)
+     *                       source on overlayfs or on a FUSE mount that uses passthrough itself: weft's
+     *                       {@code max_stack_depth} is 1)
      */
     int open(int fd) throws FuseException;
 

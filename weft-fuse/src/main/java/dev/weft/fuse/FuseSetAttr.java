@@ -26,7 +26,7 @@ public final class FuseSetAttr {
     public static final int CTIME = FuseKernelLayout.FATTR_CTIME;
     /**
      * {@code FATTR_KILL_SUIDGID} (with {@code FUSE_HANDLE_KILLPRIV_V2}): a truncate by a caller without
-     * {@code CAP_FSETID}, or a chown: clear the set-user-ID bit, and the set-group-ID bit if the group may execute.
+     * {@code CAP_FSETID}, or a chown: clear the set-user-ID bit, and the set-group-ID bit by the kernel's rule.
      */
     public static final int KILL_SUIDGID = FuseKernelLayout.FATTR_KILL_SUIDGID;
 

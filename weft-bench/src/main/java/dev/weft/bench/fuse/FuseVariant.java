@@ -137,7 +137,8 @@ public enum FuseVariant {
                     + " available");
         }
         return switch (this) {
-            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING, WEFT_PASSTHROUGH_IO -> !onClassPath(l.classPath(), WEFT_MAIN)
+            case WEFT, WEFT_LIFO, WEFT_THREADLET, WEFT_URING, WEFT_PASSTHROUGH_IO -> !onClassPath(l.classPath(),
+                    WEFT_MAIN)
                     ? Optional.of(WEFT_MAIN + " (weft-cli) is not on the class path; run the benchmark through"
                     + " bin/weft bench, whose class path has it")
                     : this == WEFT_URING && !Files.exists(FuseUring.ENABLE_PARAMETER)

@@ -77,14 +77,19 @@ public final class FuseMounts {
 
     /** Whether fusectl is mounted at {@link #CONNECTIONS} (a connection already gone has no directory there). */
     private static boolean fusectlMounted() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8).stream()
+        return mountinfo().stream()
                 .map(l -> l.split(" "))
                 .anyMatch(f -> f.length > 4 && f[4].equals(CONNECTIONS.toString()) && List.of(f).contains("fusectl"));
     }
 
+    /** The lines of {@code /proc/self/mountinfo}: this mount namespace's mounts. */
+    private static List<String> mountinfo() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8);
+    }
+
     /** Every FUSE mount of this mount namespace. */
     public static List<Mount> list() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8).stream()
+        return mountinfo().stream()
                 .map(FuseMounts::parse).flatMap(Optional::stream).toList();
     }
 

@@ -563,9 +563,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         int f = backingOpenFlags(flags & ~(Fcntl.O_NOFOLLOW | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY))
                 | Fcntl.O_CLOEXEC;
         MemorySegment path = Scratch.current().procPath(i.fd);
-        // a truncating open for a caller other than root clears set-ID bits, as a truncate would (the kernel's
-        // FUSE_OPEN_KILL_SUIDGID is not passed to open(); a caller's uid stands in for its CAP_FSETID, as for
-        // fallocate)
+        // a truncating open marked for a caller without CAP_FSETID clears set-ID bits, as a truncate would
         int fd = check((int) maybeAsCaller(ctx, (f & Fcntl.O_TRUNC) != 0 && killOnTruncatingOpen(ctx, open),
                 () -> AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0)));
         openFiles.add(fd);
@@ -625,9 +623,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     /**
      * With passthrough I/O (the server asked for it and the kernel granted it), names the inode's backing file in
      * the reply, so that the kernel reads and writes the file itself. The first open of an inode registers its
-     * descriptor (the kernel keeps its own reference and reopens the file per open), later ones share its backing id (the kernel wants one backing file per
-     * inode), and the release of the last one unregisters it ({@link #releasePassthrough}). A registration the kernel
-     * refuses (no CAP_SYS_ADMIN, say) leaves that open to READ and WRITE, and is reported once.
+     * descriptor (the kernel keeps its own reference and reopens the file per open), later ones share its backing id
+     * (the kernel wants one backing file per inode), and the release of the last one unregisters it
+     * ({@link #releasePassthrough}). A registration the kernel refuses (no CAP_SYS_ADMIN, say) leaves that open to
+     * READ and WRITE, and is reported once.
      */
     private void passthrough(Inode i, int fd, FuseOpen open) {
         FuseBackingFiles b = backing;

@@ -1,5 +1,6 @@
 package dev.weft.fuse.posix;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -182,7 +183,7 @@ public final class FdCalls {
      */
     public static long fstatfsType(int fd) {
         MemorySegment st = NativeCall.callState();
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(STATFS_SIZE, 8);
             int r = NativeCall.result((int) FSTATFS.invokeExact(st, fd, buf), st);
             return r < 0 ? r : buf.get(JAVA_LONG, 0);

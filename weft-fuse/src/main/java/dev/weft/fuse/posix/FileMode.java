@@ -28,8 +28,6 @@ public final class FileMode {
     public static final int S_ISUID = 0004000;
     /** {@code #define S_ISGID 0002000}. */
     public static final int S_ISGID = 0002000;
-    /** {@code #define S_IXGRP 00010}: the group may execute. */
-    public static final int S_IXGRP = 0000010;
     /** The permission bits a mode may carry besides its type: {@code 07777}. */
     public static final int PERMISSIONS = 07777;
 

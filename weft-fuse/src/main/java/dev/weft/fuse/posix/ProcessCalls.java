@@ -29,7 +29,7 @@ public final class ProcessCalls {
     /** {@code _LINUX_CAPABILITY_VERSION_3}: two {@code __user_cap_data_struct}s of three u32s each. */
     private static final int CAPABILITY_VERSION_3 = 0x20080522;
     /** {@code CAP_FSETID}: keep set-ID bits on a write or truncate. */
-    static final int CAP_FSETID = 4;
+    private static final int CAP_FSETID = 4;
 
     private static final MethodHandle SETFSGID = NativeCall.downcallWithoutErrno("setfsgid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));

@@ -50,8 +50,8 @@ import java.util.concurrent.TimeoutException;
  * backing file with the flags the client gave (less what the kernel strips: {@code O_CREAT}, {@code O_EXCL},
  * {@code O_NOCTTY}), so {@code O_DIRECT} reaches the backing file; {@code pread}/{@code pwrite} on that descriptor;
  * {@code lstat}/{@code fstat}; {@code unlink}, {@code mkdir}, {@code rmdir}, {@code rename}, {@code chmod},
- * {@code truncate}, and the {@code l*xattr} calls (no FLUSH: see {@link #supportedOperations}). On an {@code O_DIRECT} descriptor the kernel wants the user buffer aligned, and libfuse's
- * buffer is {@code malloc}ed: when it is not {@value #DIRECT_ALIGNMENT}-byte aligned, the call goes through a
+ * {@code truncate}, and the {@code l*xattr} calls (no FLUSH: see {@link #supportedOperations}). On an
+ * {@code O_DIRECT} descriptor the kernel wants the user buffer aligned, and libfuse's buffer is {@code malloc}ed: when it is not {@value #DIRECT_ALIGNMENT}-byte aligned, the call goes through a
  * per-thread aligned bounce buffer and a copy, as bindfs {@code --forward-odirect} does. Directory listing, times and
  * {@code statfs} use {@code java.nio.file}.
  */
