@@ -2,6 +2,8 @@ package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.kernel.FuseDevice;
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.fuse.kernel.MountTeardown;
+import dev.weft.fuse.kernel.Nobody;
 import dev.weft.fuse.server.FuseServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,10 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Permissions as another user sees them: a tree of files and directories owned by root and by nobody, with modes
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * be the same, and so must the trees afterwards (owners, modes, sizes).
  */
 class OtherUserDifferentialTest {
-    private static final int NOBODY = 65534;
+    private static final int NOBODY = Nobody.UID;
     private static final String[] NAMES = {"root-644", "root-600", "root-666", "own-644", "own-600",
             "pub/root-644", "pub/own-644", "sticky/root-666", "sticky/own-644", "closed/x", "pub/new", "sticky/new",
             "new", "pub", "sticky", "closed"};
@@ -123,14 +123,11 @@ class OtherUserDifferentialTest {
 
     /** Runs each command as nobody in {@code dir}; its exit status and output, with the directory's path removed. */
     private static List<String> runAsNobody(Path dir, List<String> commands) throws Exception {
-        StringBuilder script = new StringBuilder("cd ").append(dir).append(" || exit 9\n");
+        StringBuilder script = new StringBuilder();
         for (String c : commands) {
             script.append("( ").append(c).append(" ) 2>&1; s=$?; echo; echo \"[$s]\"\n"); // cat may end mid-line
         }
-        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", "/bin/sh", "-c", script.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).replace(dir.toString(), "DIR");
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String out = Nobody.sh(dir, script.toString(), 120).output().replace(dir.toString(), "DIR");
         List<String> results = new ArrayList<>();
         StringBuilder one = new StringBuilder();
         for (String line : out.split("\n")) {

@@ -1,7 +1,7 @@
 package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
-import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.kernel.MountTeardown;
 import dev.weft.fuse.server.Dispatch;
 import dev.weft.fuse.server.FuseServer;
 import dev.weft.fuse.server.FuseUring;
@@ -26,7 +26,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

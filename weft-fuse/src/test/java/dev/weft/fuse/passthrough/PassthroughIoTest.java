@@ -3,7 +3,7 @@ package dev.weft.fuse.passthrough;
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.weft.fuse.FuseException;
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
-import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.kernel.MountTeardown;
 import dev.weft.fuse.proto.FuseKernelLayout;
 import dev.weft.fuse.proto.FuseOpcode;
 import dev.weft.fuse.proto.LinuxErrno;
@@ -17,12 +17,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 

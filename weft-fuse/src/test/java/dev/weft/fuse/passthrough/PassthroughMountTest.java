@@ -2,6 +2,7 @@ package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
 import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.kernel.MountTeardown;
 import dev.weft.fuse.server.Dispatch;
 import dev.weft.fuse.server.FuseServer;
 import dev.weft.fuse.server.FuseUring;

@@ -2,7 +2,8 @@ package dev.weft.fuse.passthrough;
 
 import dev.weft.fuse.kernel.FuseDevice;
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
-import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.kernel.MountTeardown;
+import dev.weft.fuse.kernel.Nobody;
 import dev.weft.fuse.server.FuseServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,9 +14,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -26,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code nobody} through {@code setpriv}; no {@code allow_other}; and {@code ro}.
  */
 class SharedMountTest {
-    private static final int NOBODY = 65534;
+    private static final int NOBODY = Nobody.UID;
     /** A group neither nobody nor root is in (Debian's "users"). */
     private static final int USERS = 100;
 
@@ -180,10 +179,7 @@ class SharedMountTest {
 
     /** Runs {@code sh -c script} as nobody in the mount point; its exit status and output (stderr too), trimmed. */
     private Run asNobody(String script) throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                "/bin/sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), script);
-        return new Run(p.exitValue(), out);
+        Nobody.Run r = Nobody.sh(mnt, script, 30);
+        return new Run(r.status(), r.output().strip());
     }
 }

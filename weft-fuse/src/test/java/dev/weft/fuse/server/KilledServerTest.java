@@ -2,6 +2,7 @@ package dev.weft.fuse.server;
 
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
 import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.kernel.MountTeardown;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,9 +82,7 @@ class KilledServerTest {
         if (cat != null) {
             cat.destroyForcibly();
         }
-        if (FuseMounts.find(mnt).isPresent()) {
-            FuseMounts.unmount(mnt, true);
-        }
+        MountTeardown.run(null, null, mnt); // @TempDir removes the directory
     }
 
     /** Starts {@link SlowServerMain} on {@link #mnt} in a JVM of its own, and returns once it has mounted. */

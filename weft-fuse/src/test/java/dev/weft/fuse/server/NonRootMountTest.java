@@ -2,6 +2,8 @@ package dev.weft.fuse.server;
 
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
 import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.kernel.MountTeardown;
+import dev.weft.fuse.kernel.Nobody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * can read them.
  */
 class NonRootMountTest {
-    private static final int NOBODY = 65534;
+    private static final int NOBODY = Nobody.UID;
     private static final Path DEVICE = Path.of("/dev/fuse");
 
     private Path root;
@@ -77,17 +78,7 @@ class NonRootMountTest {
 
     @AfterEach
     void cleanUp() throws IOException {
-        if (root == null) {
-            return;
-        }
-        if (FuseMounts.find(mnt).isPresent()) {
-            FuseMounts.unmount(mnt, true);
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        MountTeardown.run(null, null, mnt, root);
     }
 
     @Test
@@ -95,7 +86,8 @@ class NonRootMountTest {
         Process p = asNobody("serve");
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-            assertEquals("mounted uid=" + NOBODY, out.readLine(), () -> "the server runs as nobody and mounted: " + stderrOrEmpty());
+            assertEquals("mounted uid=" + NOBODY, out.readLine(),
+                    () -> "the server runs as nobody and mounted: " + stderrOrEmpty());
             assertEquals("read a: mounted by a user", out.readLine());
             assertEquals("read b: written by a user", out.readLine(), "CREATE, WRITE and READ through the mount");
 
@@ -184,10 +176,9 @@ class NonRootMountTest {
 
     private Process asNobody(String mode) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-Djava.io.tmpdir=" + root, "-XX:-UsePerfData", "-cp", classPath, UserMountMain.class.getName(), mode,
-                mnt.toString()).redirectError(stderr.toFile()).start();
+        return new ProcessBuilder(Nobody.command(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + root, "-XX:-UsePerfData", "-cp", classPath,
+                UserMountMain.class.getName(), mode, mnt.toString())).redirectError(stderr.toFile()).start();
     }
 
     /** The super options of the mount at {@code p} in mountinfo (the last field). */

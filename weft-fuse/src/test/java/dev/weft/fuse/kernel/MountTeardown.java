@@ -1,6 +1,6 @@
-package dev.weft.fuse.passthrough;
+package dev.weft.fuse.kernel;
 
-import dev.weft.fuse.kernel.FuseMounts;
+import dev.weft.fuse.passthrough.PassthroughFilesystem;
 import dev.weft.fuse.server.FuseServer;
 
 import java.io.IOException;
@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** What the passthrough's kernel tests do after each test: stop the server, clear the mount, delete the trees. */
-final class MountTeardown {
+/** What the kernel tests do after each test: stop the server, clear the mount, delete the trees. */
+public final class MountTeardown {
     private MountTeardown() {
     }
 
@@ -18,7 +18,7 @@ final class MountTeardown {
      * Closes {@code server} and {@code fs} (either may be null), aborts and detaches whatever is still mounted at
      * {@code mnt}, and deletes {@code trees} (null entries and missing trees are skipped).
      */
-    static void run(FuseServer server, PassthroughFilesystem fs, Path mnt, Path... trees) throws IOException {
+    public static void run(FuseServer server, PassthroughFilesystem fs, Path mnt, Path... trees) throws IOException {
         if (server != null) {
             server.close();
         }
