@@ -70,7 +70,8 @@ class PassthroughIoTest {
      * meanwhile. (Each write still costs the kernel's GETXATTR of security.capability, as any FUSE write does.)
      */
     private long directIo(Path file, byte[] expected) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK);
+        // one aligned block: the aligned slice of two blocks is two blocks long when the allocation is aligned
+        ByteBuffer buf = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).slice(0, BLOCK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 ExtendedOpenOption.DIRECT)) {
             long before = readsAndWrites();
