@@ -33,6 +33,11 @@ final class GroupScheduler implements RunQueues, Executor {
 
     /** How long a worker must sit in a busy server's next slot before a thief may take it. */
     static final long NEXT_SLOT_STEAL_NANOS = 20_000;
+    /**
+     * How often a spinning server looks at other servers' next slots: a quarter of {@link #NEXT_SLOT_STEAL_NANOS},
+     * since an occupant becomes stealable only after that long.
+     */
+    static final long NEXT_SLOT_LOOK_NANOS = NEXT_SLOT_STEAL_NANOS / 4;
 
     final ConcurrencyGroup group;
     final SchedulingPolicy policy;
@@ -348,6 +353,15 @@ final class GroupScheduler implements RunQueues, Executor {
                 return occupant;
             }
         }
+        for (int k = 0; k < n; k++) {
+            Server victim = all[(start + k) % n];
+            Worker handed;
+            if (victim != thief && (handed = victim.handedWhileParked()) != null
+                    && victim.handed.steal(handed, NUDGE)) {
+                stolen(thief, victim, "handed", 1);
+                return handed;
+            }
+        }
         return null;
     }
 
@@ -390,14 +404,30 @@ final class GroupScheduler implements RunQueues, Executor {
         }
     }
 
-    /** Whether {@code server} would find something to run or steal now. */
+    /**
+     * Whether {@code server} would find something to run or steal now: a full look, the idle server's last before
+     * it parks.
+     */
     boolean hasWorkFor(Server server, long now) {
-        if (!shared.isEmpty() || server.next.peek() != null || !server.local.isEmpty() || !server.inbox.isEmpty()) {
-            return true;
-        }
+        return hasOwnWork(server) || hasRemoteWork(server, now, true);
+    }
+
+    /** Work in {@code server}'s own queues or the shared queue: lines other servers rarely write. */
+    boolean hasOwnWork(Server server) {
+        return !shared.isEmpty() || server.next.peek() != null || !server.local.isEmpty() || !server.inbox.isEmpty();
+    }
+
+    /**
+     * Work {@code server} could steal: another server's local queue or inbox, a worker handed to another server that
+     * has not woken up yet, or, with {@code nextSlots}, a worker
+     * that has sat in another server's next slot for {@link #NEXT_SLOT_STEAL_NANOS}. Each look reads lines the other
+     * server writes as it runs (its next slot at every hand-off, its run counter at every run), so a spinning server
+     * that looked on every spin would slow the busy ones down; see {@code Server.idle}.
+     */
+    boolean hasRemoteWork(Server server, long now, boolean nextSlots) {
         for (Server s : servers) {
-            if (s != server && (!s.local.isEmpty() || !s.inbox.isEmpty()
-                    || (s.next.peek() != null && stealableNext(server, s, now) != null))) {
+            if (s != server && (!s.local.isEmpty() || !s.inbox.isEmpty() || s.handedWhileParked() != null
+                    || (nextSlots && s.next.peek() != null && stealableNext(server, s, now) != null))) {
                 return true;
             }
         }

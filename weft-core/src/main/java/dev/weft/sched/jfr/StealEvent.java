@@ -18,7 +18,7 @@ public final class StealEvent extends jdk.jfr.Event {
     @Label("Victim")
     public int victim;
     @Label("Source")
-    @Description("local, inbox or next")
+    @Description("local, inbox, next or handed")
     public String source;
     @Label("Workers")
     public int count;
