@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * and the next slot). {@code handed}: the waker that marked the current node, once per idle period; consumed and
  * cleared by this server; swapped for the nudge by a thief. {@code parked}: this server. {@code retireRequested}: the group, for spares.
  */
-public final class Server extends Thread {
+public final class Server extends ServerPad {
 
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
     /**
@@ -55,11 +55,11 @@ public final class Server extends Thread {
     /**
      * A spinning server looks at its own queues and the shared queue every 16 spins, and at other servers' queues
      * every this many (a power of two), their next slots at most every {@code GroupScheduler.NEXT_SLOT_LOOK_NANOS}.
-     * Each look at another server reads lines that server writes as it runs; measured on a 2-CPU VM
-     * (2026-12-06), a spinner that looked at them every 16 spins (about every 0.4 µs) made the busy server's
-     * park/unpark round trips 2 to 3 times slower for as long as it spun (750–860 ns instead of 340 ns), and one
-     * that looks every 64 spins and at next slots every 5 µs, 1.1–1.6 times (excess 11–16 µs per 50 µs spin
-     * instead of 28–43 µs). Stealing a backlog waits at most one more look, about 1.5 µs.
+     * Each look at another server reads lines that server writes as it runs. Measured on a 2-CPU VM (2026-12-06),
+     * 1,000 round trips of pingpong right after the other server started its 50 µs spin: a spinner that looked at
+     * everything every 16 spins (about every 0.4 µs) made the first 100 round trips cost 580–860 ns instead of
+     * 340 ns, 28–43 µs lost per game; looking at other servers every 64 spins and at next slots every 5 µs, 14–20 µs.
+     * Stealing a backlog waits at most one more look, about 1.5 µs.
      */
     static final int REMOTE_LOOK_SPINS = 64;
     static final int RUNS = 0, HANDOFFS = 1, STEALS = 2, STOLEN = 3, SPINS = 4, PARKS = 5;
@@ -425,5 +425,20 @@ public final class Server extends Thread {
     @Override
     public String toString() {
         return getName();
+    }
+}
+
+/**
+ * Keeps {@link Server}'s fields off the cache lines of {@link Thread}'s own: the JDK writes the carrier's
+ * {@code Thread.cont} when it mounts and unmounts every continuation, and other servers read a server's queue
+ * references whenever they look for work to steal. Sharing a line, each look cost the busy server a cache miss on
+ * its next mount (measured on a 2-CPU VM, 2026-12-06: with another server spinning throughout, park/unpark round
+ * trips took 386–427 ns instead of 340–375 ns).
+ */
+abstract class ServerPad extends Thread {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+
+    ServerPad(ThreadGroup group, Runnable task, String name, long stackSize, boolean inheritThreadLocals) {
+        super(group, task, name, stackSize, inheritThreadLocals);
     }
 }

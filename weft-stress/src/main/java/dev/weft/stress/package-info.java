@@ -1,7 +1,8 @@
 /**
  * jcstress tests of weft-core's lock-free structures: the idle-server stack
  * ({@link dev.weft.sched.idle.IdleServerStack}), the local run queue ({@link dev.weft.sched.queue.LocalRunQueue}),
- * the LIFO next slot ({@link dev.weft.sched.queue.NextSlot}) and the completion ring
+ * the LIFO next slot ({@link dev.weft.sched.queue.NextSlot}), the idle server's hand-over slot
+ * ({@link dev.weft.sched.idle.HandOverSlot}) and the completion ring
  * ({@link dev.weft.ring.CompletionRing}: {@code Ring*Test}; where a test needs two producers and the consumer, the
  * consumer's actor is also the second producer, as the thread that submits to io_uring also reaps).
  *
