@@ -396,7 +396,12 @@ public final class ConcurrencyGroup implements AutoCloseable {
     }
 
     /** On the server that runs {@code w} for the first time. */
-    void workerFirstRun(WorkerTask w, Server s) {
+    /**
+     * A run of {@code w} on {@code s} returned and the worker lives on (parked or queued again) while still unlisted:
+     * lists it. A worker that ends in its first run is never listed (most short ones: two locked steps saved); one
+     * running its first run is reported through its server ({@link #liveWorkers}).
+     */
+    void workerOutlivedRun(WorkerTask w, Server s) {
         live.list(w, s.index());
     }
 
@@ -494,10 +499,20 @@ public final class ConcurrencyGroup implements AutoCloseable {
         return state == TERMINATED;
     }
 
-    /** Workers started and not yet ended. */
+    /**
+     * Workers started and not yet ended: those that ran and live on, and those running their first run now. Workers
+     * started and not yet run are counted ({@link GroupStats#liveWorkers()}) but not listed.
+     */
     public List<Thread> liveWorkers() {
         pruneTerminated();
-        return live.threads();
+        List<Thread> out = live.threads();
+        for (Server s : scheduler.serverArray()) {
+            WorkerTask r = s.running();
+            if (r != null && r != GroupScheduler.NUDGE && !out.contains(r.thread) && !JdkAccess.isTerminated(r.thread)) {
+                out.add(r.thread);
+            }
+        }
+        return out;
     }
 
     /**

@@ -15,10 +15,12 @@ import java.util.function.Predicate;
  * after shutdown terminates the group; {@code awaitTermination} re-reads the sum periodically as well.
  *
  * <h2>List</h2>
- * For the report: striped doubly-linked lists, one lock per stripe. A worker is listed by the server that runs it
- * first, in that server's stripe, and unlisted when it ends, usually by the same server: the lock and the line
- * stay with one core; a worker started inline ({@code startInline}) that blocked there is listed by the platform
- * thread it left, in the stripe of its thread id. Workers started and not yet run are counted but not listed.
+ * For the report: striped doubly-linked lists, one lock per stripe. A worker is listed by the server whose run of
+ * it returned without ending it (its first such run), in that server's stripe, and unlisted when it ends, usually
+ * by the same server: the lock and the line stay with one core; a worker started inline ({@code startInline}) that
+ * blocked there is listed by the platform thread it left, in the stripe of its thread id. A worker that ends in its
+ * first run is never listed. Workers started and not yet run are counted but not listed; one in its first run is
+ * found through its server ({@code ConcurrencyGroup.liveWorkers}).
  */
 final class LiveWorkers {
 

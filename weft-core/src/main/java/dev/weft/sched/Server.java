@@ -269,9 +269,6 @@ public final class Server extends ServerPad {
     void runWorker(WorkerTask w) {
         own.running = w;
         w.ranOn(this);
-        if (w.stripe == LiveWorkers.NOT_LISTED) {
-            group.workerFirstRun(w, this);
-        }
         try {
             w.continuation.run();
         } catch (Throwable t) {
@@ -281,7 +278,14 @@ public final class Server extends ServerPad {
             own.tick++;
             count(RUNS, 1);
         }
-        group.endIfTerminated(w);
+        if (!group.endIfTerminated(w) && w.stripe == LiveWorkers.NOT_LISTED) {
+            group.workerOutlivedRun(w, this);
+        }
+    }
+
+    /** The worker this server is running now, or null; read racily by other threads, for reports. */
+    WorkerTask running() {
+        return own.running;
     }
 
     /**
