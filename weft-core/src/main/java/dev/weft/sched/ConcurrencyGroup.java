@@ -508,7 +508,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
         List<Thread> out = live.threads();
         for (Server s : scheduler.serverArray()) {
             WorkerTask r = s.running();
-            if (r != null && r != GroupScheduler.NUDGE && !out.contains(r.thread) && !JdkAccess.isTerminated(r.thread)) {
+            if (r != null && !out.contains(r.thread) && !JdkAccess.isTerminated(r.thread)) {
                 out.add(r.thread);
             }
         }

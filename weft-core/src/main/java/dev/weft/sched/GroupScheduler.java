@@ -30,6 +30,13 @@ final class GroupScheduler implements RunQueues, Executor {
 
     /** Handed to an idle server to make it look at the queues rather than run a given worker. */
     static final WorkerTask NUDGE = new WorkerTask(null, null, null, null);
+    /**
+     * Left by a thief in the hand-over slot of a parked server whose worker it took over: that server, once awake,
+     * looks at the queues and, finding nothing, parks again without spinning: the thief had nothing to run, so the
+     * group has a free server already, and a spinner would only slow the busy ones down (see
+     * {@code Server.REMOTE_LOOK_SPINS}).
+     */
+    static final WorkerTask TAKEN_OVER = new WorkerTask(null, null, null, null);
 
     /** How long a worker must sit in a busy server's next slot before a thief may take it. */
     static final long NEXT_SLOT_STEAL_NANOS = 20_000;
@@ -360,7 +367,7 @@ final class GroupScheduler implements RunQueues, Executor {
             Server victim = all[(start + k) % n];
             Worker handed;
             if (victim != thief && (handed = victim.handedWhileParked()) != null
-                    && victim.handed.steal(handed, NUDGE)) {
+                    && victim.handed.steal(handed, TAKEN_OVER)) {
                 stolen(thief, victim, "handed", 1);
                 return handed;
             }

@@ -7,7 +7,8 @@ package dev.weft.sched;
  *
  * <p>HotSpot lays out a superclass's fields before a subclass's, so the padding lives in the superclass and the
  * subclass: 128 bytes on each side (two lines, for adjacent-line prefetch). Written and read by the owning server
- * only, except the counters, which {@link Server#stats()} reads (opaque) from any thread.
+ * only, except the counters, which {@link Server#stats()} reads (opaque) from any thread, and {@code running}, which
+ * {@code ConcurrencyGroup.liveWorkers()} reads racily for its report.
  */
 final class OwnerState extends OwnerStateFields {
     long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
@@ -41,6 +42,8 @@ abstract class OwnerStateFields extends OwnerStatePad {
      * wakes a parked server if more work waits ({@link GroupScheduler#wakeOneIfWorkWaits}).
      */
     boolean leftSpinningLast;
+    /** Set when a thief took over the worker handed to this server: its next idle period parks without spinning. */
+    boolean skipNextSpin;
     /**
      * Runs, hand-offs, steals, stolen, spins, parks ({@link Server#RUNS} and the others) at indexes
      * {@link #COUNTERS_AT}..: an array of its own, padded at both ends for the same reason.

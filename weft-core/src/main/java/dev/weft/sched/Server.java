@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * blocked when the continuation returns). With nothing to run, go idle: push a fresh node on the group's
  * idle-server stack, spin for the idle-spin budget, then park. A waker that takes the node hands a worker over in
  * {@link #handed} and unparks the thread if it parked. While the thread is still parked, a server that ran out of
- * work may take that worker over ({@code GroupScheduler.steal}) and leave the nudge in its place.
+ * work may take that worker over ({@code GroupScheduler.steal}) and leave {@code TAKEN_OVER} in its place; the
+ * server then looks at the queues and, finding nothing, parks again without spinning.
  *
  * <h2>Idle-state transitions</h2>
  * <pre>
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  *  SPINNING -> RUNNING    a waker marked the node and handed a worker, or this server saw work and marked its
  *                         own node first; if a waker marked it first, wait for the worker it hands
  *  SPINNING -> PARKED     spin budget spent: spinning--, look at the queues once more, parked = true, park
- *  PARKED   -> RUNNING    handed != null (unpark; a worker, or the nudge a thief left), or the group terminated
+ *  PARKED   -> RUNNING    handed != null (unpark; a worker, the nudge, or TAKEN_OVER), or the group terminated
  *                         and the server marked its own node
  * </pre>
  * The look after {@code spinning--} pairs with wakers that publish work and then read {@code spinning}: with both
@@ -36,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Fields and who writes them</h2>
  * Local queue, next slot, counters, hand-off streak and thief memory: this server only (thieves CAS the queue head
  * and the next slot). {@code handed}: the waker that marked the current node, once per idle period; consumed and
- * cleared by this server; swapped for the nudge by a thief. {@code parked}: this server. {@code retireRequested}: the group, for spares.
+ * cleared by this server; swapped for {@code TAKEN_OVER} by a thief. {@code parked}: this server. {@code retireRequested}: the group, for spares.
  */
 public final class Server extends ServerPad {
 
@@ -302,7 +303,8 @@ public final class Server extends ServerPad {
         boolean spinning = true;
         try {
             long start = System.nanoTime();
-            long deadline = start + scheduler.idleSpinNanos;
+            long deadline = start + (own.skipNextSpin ? 0 : scheduler.idleSpinNanos);
+            own.skipNextSpin = false;
             long lastNextSlotLook = start; // the policy's steal looked at the next slots just before
             for (int i = 1; ; i++) {
                 if (handed.peek() != null) {
@@ -384,6 +386,10 @@ public final class Server extends ServerPad {
     /** After {@code handed} was seen non-null: only a thief changes it now, and only to the nudge. */
     private Worker takeHanded() {
         Worker h = handed.take();
+        if (h == GroupScheduler.TAKEN_OVER) {
+            own.skipNextSpin = true;
+            return null;
+        }
         return h == GroupScheduler.NUDGE ? null : h;
     }
 
@@ -393,7 +399,8 @@ public final class Server extends ServerPad {
      */
     Worker handedWhileParked() {
         Worker h;
-        return parked && (h = handed.peek()) != null && h != GroupScheduler.NUDGE ? h : null;
+        return parked && (h = handed.peek()) != null && h != GroupScheduler.NUDGE && h != GroupScheduler.TAKEN_OVER
+                ? h : null;
     }
 
     private boolean mustStop() {

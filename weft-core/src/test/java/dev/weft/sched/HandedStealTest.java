@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A worker handed to a parked server whose wake-up has not arrived yet is run by another server that ran out of
- * work, and the parked server, once awake, finds the nudge in its place and goes on serving. The parked server
+ * work, and the parked server, once awake, finds the worker gone, parks again and goes on serving. The parked server
  * sleeps in a poller whose wake-ups the test holds back: the slow futex wake-up of a VM's halted CPU, made as slow
  * as the test needs.
  */
@@ -107,7 +107,7 @@ class HandedStealTest {
             assertSame(busy, handedRanOn.get());
             assertEquals(stealsBefore + 1, group.stats().steals(), group.stats().format());
 
-            // the sleeper wakes to the nudge, finds nothing, and goes idle again: it still takes workers
+            // the sleeper wakes, finds the worker taken over, and parks again: it still takes workers
             sleeper.letGo();
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!sleeper.inAwait && System.nanoTime() < deadline) {
@@ -117,7 +117,7 @@ class HandedStealTest {
             for (int i = 0; i < 100; i++) {
                 group.threadBuilder().start(later::countDown);
             }
-            assertTrue(later.await(10, TimeUnit.SECONDS), "workers after the nudge did not all run");
+            assertTrue(later.await(10, TimeUnit.SECONDS), "workers after the take-over did not all run");
         }
     }
 }

@@ -14,13 +14,13 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * A waker's {@code put(W1)} into the empty slot races a thief's {@code steal(W1, N)}; the nudge N has id 9.
+ * A waker's {@code put(W1)} into the empty slot races a thief's {@code steal(W1, R)}; the replacement R has id 9.
  * r1 = 1 when the thief's steal succeeded; arbiter: r2 = what the slot holds afterwards, for the owner to take.
  */
 @JCStressTest
-@Description("HandOverSlot: waker put() vs thief steal(expected, nudge); the slot never ends up empty")
+@Description("HandOverSlot: waker put() vs thief steal(expected, replacement); the slot never ends up empty")
 @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "thief looked before the put: W1 stays for the owner")
-@Outcome(id = "1, 9", expect = ACCEPTABLE, desc = "thief saw the put and stole W1; the owner finds the nudge")
+@Outcome(id = "1, 9", expect = ACCEPTABLE, desc = "thief saw the put and stole W1; the owner finds the replacement")
 @Outcome(id = ".*, 0", expect = FORBIDDEN, desc = "slot empty: the woken owner would park for good")
 @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "thief got W1 and W1 is still handed to the owner")
 @Outcome(expect = FORBIDDEN, desc = "any other outcome")
@@ -29,7 +29,7 @@ public class HandOverPutVsStealTest {
 
     private final HandOverSlot<Integer> slot = new HandOverSlot<>();
     private final Integer w1 = 1;
-    private final Integer nudge = 9;
+    private final Integer replacement = 9;
 
     @Actor
     public void waker() {
@@ -38,7 +38,7 @@ public class HandOverPutVsStealTest {
 
     @Actor
     public void thief(II_Result r) {
-        r.r1 = slot.steal(w1, nudge) ? 1 : 0;
+        r.r1 = slot.steal(w1, replacement) ? 1 : 0;
     }
 
     @Arbiter

@@ -14,15 +14,15 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * The owner's {@code take()} (it has seen the slot filled) races a thief's {@code steal(W1, N)}; the slot holds W1
- * (id 1), the nudge N has id 9. r1 = what the owner took, r2 = 1 when the thief's steal succeeded; arbiter: r3 = what
+ * The owner's {@code take()} (it has seen the slot filled) races a thief's {@code steal(W1, R)}; the slot holds W1
+ * (id 1), the replacement R has id 9. r1 = what the owner took, r2 = 1 when the thief's steal succeeded; arbiter: r3 = what
  * the slot holds afterwards.
  */
 @JCStressTest
-@Description("HandOverSlot: owner take() vs thief steal(expected, nudge); W1 goes to exactly one party, the owner "
+@Description("HandOverSlot: owner take() vs thief steal(expected, replacement); W1 goes to exactly one party, the owner "
         + "always gets something")
 @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "owner took W1 first; thief's CAS found the slot empty")
-@Outcome(id = "9, 1, 0", expect = ACCEPTABLE, desc = "thief stole W1 first and left the nudge; owner took the nudge")
+@Outcome(id = "9, 1, 0", expect = ACCEPTABLE, desc = "thief stole W1 first and left the replacement; owner took the replacement")
 @Outcome(id = "1, 1, .*", expect = FORBIDDEN, desc = "owner and thief both got W1")
 @Outcome(id = "0, .*, .*", expect = FORBIDDEN, desc = "owner found the slot empty: it would park for good")
 @Outcome(id = ".*, .*, [19]", expect = FORBIDDEN, desc = "something left in the slot after the owner's take")
@@ -32,7 +32,7 @@ public class HandOverTakeVsStealTest {
 
     private final HandOverSlot<Integer> slot = new HandOverSlot<>();
     private final Integer w1 = 1;
-    private final Integer nudge = 9;
+    private final Integer replacement = 9;
 
     public HandOverTakeVsStealTest() {
         slot.put(w1);
@@ -45,7 +45,7 @@ public class HandOverTakeVsStealTest {
 
     @Actor
     public void thief(III_Result r) {
-        r.r2 = slot.steal(w1, nudge) ? 1 : 0;
+        r.r2 = slot.steal(w1, replacement) ? 1 : 0;
     }
 
     @Arbiter

@@ -61,7 +61,8 @@ public interface RunQueues {
      * Steals for {@code thief}: half of another server's local queue (the rest goes to the thief's local queue),
      * else one worker of another server's inbox, else another server's next slot if it has sat there since the
      * thief's previous look (its server is busy with something else) or its server is blocked, else a worker
-     * handed to another server whose thread is still parked (the other server is woken anyway and finds the nudge).
+     * handed to another server whose thread is still parked (the other server is woken anyway, finds the worker gone
+     * and parks again).
      */
     Worker steal(Server thief);
 
