@@ -45,7 +45,7 @@ final class GroupScheduler implements RunQueues, Executor {
      * {@link #NEXT_SLOT_STEAL_NANOS} anyway, so it is taken 20 to 40 µs after it was first seen. Each look reads two
      * lines the busy server writes at every run (its next slot, its run counter); measured on a 2-CPU VM
      * (2026-12-06), with another server spinning throughout, looks every 5 µs made park/unpark round trips 20–30 ns
-     * slower (363–396 ns against 341–365 ns with no looks at all), looks every 20 µs did not (343–397 ns).
+     * slower (363–396 ns against 341–366 ns with no next-slot looks), looks every 20 µs did not (343–397 ns).
      */
     static final long NEXT_SLOT_LOOK_NANOS = NEXT_SLOT_STEAL_NANOS;
 

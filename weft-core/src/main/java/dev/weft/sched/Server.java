@@ -59,7 +59,8 @@ public final class Server extends ServerPad {
      * Each look at another server reads lines that server writes as it runs. Measured on a 2-CPU VM (2026-12-06),
      * 1,000 round trips of pingpong right after the other server started its 50 µs spin: a spinner that looked at
      * everything every 16 spins (about every 0.4 µs) made the first 100 round trips cost 580–860 ns instead of
-     * 340 ns, 28–43 µs lost per game; looking at other servers every 64 spins and at next slots every 5 µs, 14–20 µs.
+     * 340 ns, 28–43 µs lost per game; looking at other servers every 64 spins and at next slots every 5 µs, 14–20 µs;
+ * with next slots every 20 µs and {@link ServerPad}, 9–12 µs.
      * Stealing a backlog waits at most one more look, about 1.5 µs.
      */
     static final int REMOTE_LOOK_SPINS = 64;
@@ -444,7 +445,7 @@ public final class Server extends ServerPad {
  * {@code Thread.cont} when it mounts and unmounts every continuation, and other servers read a server's queue
  * references whenever they look for work to steal. Sharing a line, each look cost the busy server a cache miss on
  * its next mount (measured on a 2-CPU VM, 2026-12-06: with another server spinning throughout, park/unpark round
- * trips took 386–427 ns instead of 340–375 ns).
+ * trips took 361–432 ns, mean 395, without the padding and 341–387 ns, mean 358, with it).
  */
 abstract class ServerPad extends Thread {
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;

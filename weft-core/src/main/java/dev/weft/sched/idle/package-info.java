@@ -1,6 +1,7 @@
 /**
  * The idle-server stack: where a server that found no work waits, and where a waker finds a server to hand a
- * worker to.
+ * worker to; and the hand-over slot through which the waker hands it, and a server with nothing to run takes it
+ * over while the receiver still sleeps.
  *
  * <h2>Memory-access vocabulary</h2>
  * Method and comment names follow JCTools: <em>plain</em> is an ordinary field access; <em>opaque</em> is
