@@ -234,7 +234,7 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
         if (!endIfTerminated(w)) {
             inlineMoved.increment();
-            live.list(w, (int) w.thread.threadId()); // for close()'s report, if it is never woken
+            listLiving(w, (int) w.thread.threadId()); // for close()'s report, if it is never woken
         }
         return w.thread;
     }
@@ -375,13 +375,13 @@ public final class ConcurrencyGroup implements AutoCloseable {
 
     /**
      * A worker's state was just created: at its start (counted), or, with {@code start} false, for a running worker
-     * whose handler field the user replaced: already counted, and its first state stays listed until
-     * {@link #pruneTerminated()} finds its thread ended.
+     * whose handler field the user replaced: already counted; the stand-in counts the end on the original task
+     * ({@code endOwner}), found in the list now or, if it was not listed yet, when the stand-in ends.
      */
     void workerStarting(WorkerTask w, boolean start) {
         if (!start) {
-            // a stand-in for a running worker whose handler field the user replaced: its original task is listed
-            // and counts the end (see pruneTerminated)
+            // a stand-in for a running worker whose handler field the user replaced: the end is counted on the
+            // original task, which is listed unless it is still in its first run (see endIfTerminated)
             w.stripe = LiveWorkers.NEVER_LISTED;
             w.endOwner = live.find(w.thread);
             return;
@@ -395,14 +395,24 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
     }
 
-    /** On the server that runs {@code w} for the first time. */
     /**
      * A run of {@code w} on {@code s} returned and the worker lives on (parked or queued again) while still unlisted:
      * lists it. A worker that ends in its first run is never listed (most short ones: two locked steps saved); one
      * running its first run is reported through its server ({@link #liveWorkers}).
      */
     void workerOutlivedRun(WorkerTask w, Server s) {
-        live.list(w, s.index());
+        listLiving(w, s.index());
+    }
+
+    /**
+     * Lists {@code w}, then counts its end if its thread ended meanwhile: a stand-in that ended before the listing
+     * could not find it (see {@link #endIfTerminated}).
+     */
+    private void listLiving(WorkerTask w, int hint) {
+        live.list(w, hint);
+        if (JdkAccess.isTerminated(w.thread)) {
+            endIfTerminated(w);
+        }
     }
 
     /**
@@ -429,6 +439,11 @@ public final class ConcurrencyGroup implements AutoCloseable {
             return false;
         }
         WorkerTask owner = w.endOwner;
+        if (owner == null) {
+            // a stand-in made while its original was unlisted (in its first run): listed by now, or the lister
+            // counts the end itself (listLiving)
+            owner = w.endOwner = live.find(w.thread);
+        }
         if (owner != null && owner.claimEnd()) {
             workerDone(owner);
         }

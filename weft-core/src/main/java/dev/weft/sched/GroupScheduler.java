@@ -428,15 +428,14 @@ final class GroupScheduler implements RunQueues, Executor {
     }
 
     /**
-     * Work {@code server} could steal: another server's local queue or inbox, a worker handed to another server that
-     * has not woken up yet, or, with {@code nextSlots}, a worker
+     * Work {@code server} could steal: another server's local queue or inbox, or, with {@code nextSlots}, a worker
      * that has sat in another server's next slot for {@link #NEXT_SLOT_STEAL_NANOS}. Each look reads lines the other
      * server writes as it runs (its next slot at every hand-off, its run counter at every run), so a spinning server
      * that looked on every spin would slow the busy ones down; see {@code Server.idle}.
      */
     boolean hasRemoteWork(Server server, long now, boolean nextSlots) {
         for (Server s : servers) {
-            if (s != server && (!s.local.isEmpty() || !s.inbox.isEmpty() || s.handedWhileParked() != null
+            if (s != server && (!s.local.isEmpty() || !s.inbox.isEmpty()
                     || (nextSlots && s.next.peek() != null && stealableNext(server, s, now) != null))) {
                 return true;
             }

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Fields and who writes them</h2>
  * Local queue, next slot, counters, hand-off streak and thief memory: this server only (thieves CAS the queue head
  * and the next slot). {@code handed}: the waker that marked the current node, once per idle period; consumed and
- * cleared by this server; swapped for {@code TAKEN_OVER} by a thief. {@code parked}: this server. {@code retireRequested}: the group, for spares.
+ * cleared by this server; swapped for {@code TAKEN_OVER} by a thief. {@code parked}: this server.
+ * {@code retireRequested}: the group, for spares.
  */
 public final class Server extends ServerPad {
 
@@ -60,7 +61,7 @@ public final class Server extends ServerPad {
      * 1,000 round trips of pingpong right after the other server started its 50 µs spin: a spinner that looked at
      * everything every 16 spins (about every 0.4 µs) made the first 100 round trips cost 580–860 ns instead of
      * 340 ns, 28–43 µs lost per game; looking at other servers every 64 spins and at next slots every 5 µs, 14–20 µs;
- * with next slots every 20 µs and {@link ServerPad}, 9–12 µs.
+     * with next slots every 20 µs and {@link ServerPad}, 9–12 µs.
      * Stealing a backlog waits at most one more look, about 1.5 µs.
      */
     static final int REMOTE_LOOK_SPINS = 64;
@@ -270,6 +271,7 @@ public final class Server extends ServerPad {
 
     void runWorker(WorkerTask w) {
         own.running = w;
+        own.skipNextSpin = false; // it ran something since a thief took its hand-over: spin as usual again
         w.ranOn(this);
         try {
             w.continuation.run();
@@ -306,7 +308,7 @@ public final class Server extends ServerPad {
             long start = System.nanoTime();
             long deadline = start + (own.skipNextSpin ? 0 : scheduler.idleSpinNanos);
             own.skipNextSpin = false;
-            long lastNextSlotLook = start; // the policy's steal looked at the next slots just before
+            long lastNextSlotLook = start; // a policy that steals looked at the next slots just before
             for (int i = 1; ; i++) {
                 if (handed.peek() != null) {
                     count(SPINS, 1);
@@ -384,7 +386,7 @@ public final class Server extends ServerPad {
         }
     }
 
-    /** After {@code handed} was seen non-null: only a thief changes it now, and only to the nudge. */
+    /** After {@code handed} was seen non-null: only a thief changes it now, and only to {@code TAKEN_OVER}. */
     private Worker takeHanded() {
         Worker h = handed.take();
         if (h == GroupScheduler.TAKEN_OVER) {
@@ -396,7 +398,9 @@ public final class Server extends ServerPad {
 
     /**
      * A thief's look: the worker handed to this server while its thread is parked (the futex wake-up still to
-     * come), or null.
+     * come), or null. Best effort: the thief's CAS may land after the server woke (or even on the next hand-over
+     * of the same worker); it still wins or loses that one hand-over as a whole, and a server that finds
+     * {@code TAKEN_OVER} in its slot just looks at the queues again.
      */
     Worker handedWhileParked() {
         Worker h;

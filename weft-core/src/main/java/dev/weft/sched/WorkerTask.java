@@ -66,7 +66,8 @@ final class WorkerTask extends Worker implements Thread.UncaughtExceptionHandler
      * The task that counts this worker's end: this one, or, for a stand-in (the task weft makes for a running
      * worker whose uncaught-exception-handler field, where weft keeps its task, the user replaced), the original
      * task, which counted the start: counting on both could count one end twice. Null when the original was not
-     * found; the end is then counted when the terminated original is pruned.
+     * listed yet (it was in its first run): the stand-in looks it up again when it ends, and the server that lists
+     * the original counts the end itself if the thread ended first.
      */
     WorkerTask endOwner = this;
 

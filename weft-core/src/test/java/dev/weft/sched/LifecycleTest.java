@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -98,6 +99,36 @@ class LifecycleTest {
         assertFalse(reported.isEmpty(), "the workers' own handler got their exceptions");
         release.countDown();
         assertTrue(group.awaitTermination(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aWorkerWokenInItsFirstRunAfterReplacingItsHandlerStillEndsTheGroup() throws Exception {
+        // a worker that replaces its handler and parks in its first run is woken through a stand-in task, possibly
+        // before its server listed the original: the end must still be counted when the stand-in ends, with no
+        // awaitTermination or liveWorkers call to prune it
+        ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).build();
+        for (int round = 0; round < 200; round++) {
+            Thread[] ts = new Thread[50];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = group.threadBuilder().start(() -> {
+                    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> { });
+                    LockSupport.park();
+                });
+            }
+            for (Thread t : ts) {
+                while (t.isAlive()) {
+                    LockSupport.unpark(t); // from outside the group, as it parks: the stand-in path
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        group.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!group.isTerminated() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(group.isTerminated(), "shut down, every worker ended, and still " + group.stats().liveWorkers()
+                + " counted live");
     }
 
     @Test

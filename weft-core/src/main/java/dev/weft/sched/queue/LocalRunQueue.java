@@ -154,6 +154,8 @@ public final class LocalRunQueue<T> extends LocalRunQueueTail {
 }
 
 abstract class LocalRunQueuePad0 {
+    /** Fills the 4 bytes after a 12-byte object header, which HotSpot would give to a subclass's int or reference. */
+    int p0h;
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
 }
 
@@ -163,6 +165,8 @@ abstract class LocalRunQueueHead extends LocalRunQueuePad0 {
 }
 
 abstract class LocalRunQueuePad1 extends LocalRunQueueHead {
+    /** Fills the 4 bytes after {@code head}, which HotSpot would give to {@code tail}. */
+    int p1h;
     long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 }
 

@@ -52,6 +52,8 @@ public final class NextSlot<T> extends NextSlotField {
 }
 
 abstract class NextSlotPad {
+    /** Fills the 4 bytes after a 12-byte object header, which HotSpot would give to a subclass's int or reference. */
+    int p0h;
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
 }
 
