@@ -1,5 +1,6 @@
 package dev.weft.sched;
 
+import dev.weft.sched.idle.IdleServerStack;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -81,12 +82,20 @@ class HandedStealTest {
             assertTrue(blockerRunning.await(10, TimeUnit.SECONDS));
             Server busy = blockerOn.get();
             HoldablePoller sleeper = pollers[1 - busy.index()];
+            Server sleeperServer = group.scheduler.serverArray()[1 - busy.index()];
             sleeper.held = true;
+            // settled: the other server asleep in its poller with a live idle node, and nobody spinning (a nudge from
+            // the blocker's start may still be on its way: it wakes the server once more before it settles)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!sleeper.inAwait && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+            int settledLooks = 0;
+            while (settledLooks < 3 && System.nanoTime() < deadline) {
+                IdleServerStack.Node<Server> node = sleeperServer.idleNode;
+                boolean settled = sleeper.inAwait && sleeperServer.parked && node != null && !node.isDeleted()
+                        && group.scheduler.spinningServers() == 0;
+                settledLooks = settled ? settledLooks + 1 : 0;
+                Thread.sleep(10);
             }
-            assertTrue(sleeper.inAwait, "the other server never went to sleep");
+            assertEquals(3, settledLooks, "the other server never settled asleep");
             long stealsBefore = group.stats().steals();
 
             // started from outside with no server spinning: handed to the parked server, whose wake-up is held back
@@ -96,7 +105,8 @@ class HandedStealTest {
             while (sleeper.heldWakeups == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertEquals(1, sleeper.heldWakeups, "the worker was not handed to the sleeping server");
+            assertEquals(1, sleeper.heldWakeups, "the worker was not handed to the sleeping server; ran on "
+                    + handedRanOn.get() + ", sleeper in await " + sleeper.inAwait + "\n" + group.stats().format());
             Thread.sleep(20);
             assertNull(handedRanOn.get(), "ran before any server was free");
 
