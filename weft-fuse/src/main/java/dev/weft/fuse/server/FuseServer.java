@@ -50,6 +50,8 @@ public final class FuseServer implements AutoCloseable {
 
     /** How long {@link #close} waits for handlers still running after the unmount. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** How long {@code mount} waits for the io_uring threads to register their entries. */
+    static final Duration RING_REGISTRATION_TIMEOUT = Duration.ofSeconds(10);
     /**
      * Under threadlet dispatch, for how many blocked handlers the server keeps request buffers (about 2 MiB each)
      * for reuse; a set taken past that is freed when its handler replies.
@@ -89,6 +91,12 @@ public final class FuseServer implements AutoCloseable {
     private final InFlightRequests inFlight;
     private final Arena arena;
     private final CountDownLatch ended;
+    /**
+     * Counts down as each io_uring thread has registered its entries (or failed): the kernel sends requests through
+     * the rings only once every queue has an entry, and until then to {@code /dev/fuse}, where under io_uring one
+     * reader serves them all, so that one early request that blocks would hold up every other one.
+     */
+    private final CountDownLatch ringsRegistered;
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -113,6 +121,7 @@ public final class FuseServer implements AutoCloseable {
         this.channels = new ArrayList<>(readerCount);
         this.followers = new ArrayList<>(readerCount);
         this.ended = new CountDownLatch(readerCount + ringThreadCount);
+        this.ringsRegistered = new CountDownLatch(ringThreadCount);
         Operations ops = new Operations(fs);
         RequestBuffers.Pool pool = new RequestBuffers.Pool(arena, readerCount + MAX_BLOCKED_HANDLERS);
         ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
@@ -138,7 +147,7 @@ public final class FuseServer implements AutoCloseable {
         for (int q = 0; q < queueCount; q++) {
             for (int t = 0; t < b.ringThreads; t++) {
                 RingQueue rq = new RingQueue(q, b.ringDepth, InitNegotiation.MAX_WRITE, device.channel(), ops,
-                        inFlight, b.errorHandler, this::destroyOnce);
+                        inFlight, b.errorHandler, this::destroyOnce, ringsRegistered::countDown);
                 ringQueues.add(rq);
                 threads.add(Thread.ofPlatform().name("weft-fuse-ring-" + q + "." + t).daemon()
                         .unstarted(() -> runRingQueue(rq)));
@@ -175,6 +184,26 @@ public final class FuseServer implements AutoCloseable {
                 handoff.stop(followers);
             }
             ended.countDown();
+        }
+    }
+
+    /**
+     * Returns once every io_uring thread has registered its entries (at once under {@code /dev/fuse}); else closes
+     * the server and throws.
+     */
+    private void awaitRingRegistration() throws IOException {
+        boolean registered;
+        try {
+            registered = ringsRegistered.await(RING_REGISTRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new java.io.InterruptedIOException("interrupted while the io_uring queues registered; unmounted");
+        }
+        if (!registered) {
+            close();
+            throw new IOException("the io_uring queues did not register their entries within "
+                    + RING_REGISTRATION_TIMEOUT + "; unmounted");
         }
     }
 
@@ -508,6 +537,7 @@ public final class FuseServer implements AutoCloseable {
             }
             FuseDevice device = FuseDevice.mount(mountpoint, options, mounter);
             Arena arena = Arena.ofShared();
+            FuseServer server;
             try {
                 FuseConnectionInfo info = negotiate(device, arena);
                 if (transport == Transport.IO_URING
@@ -523,9 +553,8 @@ public final class FuseServer implements AutoCloseable {
                     info = info.withBackingFiles(new ChannelBackingFiles(device.channel()));
                 }
                 fs.init(info);
-                FuseServer server = new FuseServer(this, device, info, arena);
+                server = new FuseServer(this, device, info, arena);
                 server.start();
-                return server;
             } catch (IOException | RuntimeException | Error e) {
                 try {
                     device.close();
@@ -535,6 +564,8 @@ public final class FuseServer implements AutoCloseable {
                 arena.close();
                 throw e;
             }
+            server.awaitRingRegistration();
+            return server;
         }
 
         private FuseConnectionInfo negotiate(FuseDevice device, Arena arena) throws IOException {

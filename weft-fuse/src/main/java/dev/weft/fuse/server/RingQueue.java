@@ -59,6 +59,9 @@ final class RingQueue implements Runnable {
     private final InFlightRequests inFlight;
     private final BiConsumer<String, Throwable> errorHandler;
     private final Runnable onDestroy;
+    private final Runnable onRegistered;
+    /** Whether {@link #onRegistered} ran; the owner's. */
+    private boolean registeredSignalled;
 
     volatile long requests;
     /** Requests served by this thread, by opcode. */
@@ -69,7 +72,8 @@ final class RingQueue implements Runnable {
     private int live;
 
     RingQueue(int qid, int depth, long payloadSize, FuseChannel channel, Operations operations,
-            InFlightRequests inFlight, BiConsumer<String, Throwable> errorHandler, Runnable onDestroy) {
+            InFlightRequests inFlight, BiConsumer<String, Throwable> errorHandler, Runnable onDestroy,
+            Runnable onRegistered) {
         this.qid = qid;
         this.depth = depth;
         this.payloadSize = payloadSize;
@@ -78,6 +82,7 @@ final class RingQueue implements Runnable {
         this.inFlight = inFlight;
         this.errorHandler = errorHandler;
         this.onDestroy = onDestroy;
+        this.onRegistered = onRegistered;
     }
 
     int qid() {
@@ -100,8 +105,27 @@ final class RingQueue implements Runnable {
         }
     }
 
+    /**
+     * Serves the queue until the connection ends. Runs {@code onRegistered} once: when its entries are registered
+     * (the kernel registers an entry while it submits the command), or when the thread fails before that.
+     */
     @Override
     public void run() {
+        try {
+            serveQueue();
+        } finally {
+            signalRegistered();
+        }
+    }
+
+    private void signalRegistered() {
+        if (!registeredSignalled) {
+            registeredSignalled = true;
+            onRegistered.run();
+        }
+    }
+
+    private void serveQueue() {
         try {
             CpuAffinity.pinCurrentThread(qid);
         } catch (RuntimeException notAllowed) {
@@ -121,6 +145,7 @@ final class RingQueue implements Runnable {
             }
             live = depth;
             ring.submit();
+            signalRegistered();
             while (live > 0) {
                 ring.submitAndWait(1);
                 ring.forEachCompletion((ud, res, flags) -> {

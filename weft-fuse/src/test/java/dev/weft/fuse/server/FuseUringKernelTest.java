@@ -145,6 +145,23 @@ class FuseUringKernelTest {
     }
 
     @Test
+    void requestsMadeAsSoonAsTheMountReturnsGoThroughTheRings() throws Exception {
+        // mount returns once every queue has registered its entries: before that the kernel sends requests to
+        // /dev/fuse, whose one reader (under io_uring) would serve them all, one at a time
+        for (int round = 0; round < 20; round++) {
+            Path dir = Files.createDirectory(mnt.resolve("m" + round));
+            MemoryFilesystem fs = new MemoryFilesystem().put("hello", "at once");
+            try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false)
+                    .mount(dir)) {
+                assertEquals("at once", Files.readString(dir.resolve("hello")));
+                long onDevFuse = server.stats().stream().filter(s -> s.ringQueue() < 0)
+                        .mapToLong(FuseServerStats::requests).sum();
+                assertEquals(0, onDevFuse, "round " + round + ": requests read on /dev/fuse: " + server.stats());
+            }
+        }
+    }
+
+    @Test
     void anUnmountFromOutsideEndsTheQueues() throws Exception {
         FuseServerKernelTest.assertAnOutsideUnmountEndsTheServer(
                 FuseServer.builder(new MemoryFilesystem().put("a", "x")).transport(Transport.IO_URING), mnt);
