@@ -49,7 +49,6 @@ public final class PingPongPhases {
         final long[] segmentEnds = new long[ROUNDS / SEGMENT + 1];
         volatile long firstRun;
         volatile int firstCpu;
-        volatile long lastRound;
         volatile int lastCpu;
 
         void play(int me) {
@@ -69,8 +68,7 @@ public final class PingPongPhases {
                 LockSupport.unpark(players[other]);
             }
             if (me == 0) {
-                segmentEnds[ROUNDS / SEGMENT] = System.nanoTime();
-                lastRound = System.nanoTime();
+                segmentEnds[ROUNDS / SEGMENT] = System.nanoTime(); // the last round
                 lastCpu = cpu();
             }
         }
@@ -125,7 +123,7 @@ public final class PingPongPhases {
             }
             int i = k - games;
             start[i] = g.firstRun - t0;
-            end[i] = joined - g.lastRound;
+            end[i] = joined - g.segmentEnds[segments];
             for (int s = 0; s < segments; s++) {
                 segmentSums[s] += (double) (g.segmentEnds[s + 1] - g.segmentEnds[s]) / SEGMENT;
             }

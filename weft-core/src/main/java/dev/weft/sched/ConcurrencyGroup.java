@@ -396,19 +396,13 @@ public final class ConcurrencyGroup implements AutoCloseable {
     }
 
     /**
-     * A run of {@code w} on {@code s} returned and the worker lives on (parked or queued again) while still unlisted:
-     * lists it. A worker that ends in its first run is never listed (most short ones: two locked steps saved); one
-     * running its first run is reported through its server ({@link #liveWorkers}).
+     * Lists {@code w} in stripe {@code hint}, then counts its end if its thread ended meanwhile: a stand-in that
+     * ended before the listing could not find it (see {@link #endIfTerminated}). Called when a run of {@code w}
+     * returned and the worker lives on (parked or queued again) while still unlisted, by the server that ran it or
+     * the platform thread it ran inline on. A worker that ends in its first run is never listed (most short ones:
+     * two locked steps saved); one running its first run is reported through its server ({@link #liveWorkers}).
      */
-    void workerOutlivedRun(WorkerTask w, Server s) {
-        listLiving(w, s.index());
-    }
-
-    /**
-     * Lists {@code w}, then counts its end if its thread ended meanwhile: a stand-in that ended before the listing
-     * could not find it (see {@link #endIfTerminated}).
-     */
-    private void listLiving(WorkerTask w, int hint) {
+    void listLiving(WorkerTask w, int hint) {
         live.list(w, hint);
         if (JdkAccess.isTerminated(w.thread)) {
             endIfTerminated(w);

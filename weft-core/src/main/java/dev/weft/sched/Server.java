@@ -283,7 +283,7 @@ public final class Server extends ServerPad {
             count(RUNS, 1);
         }
         if (!group.endIfTerminated(w) && w.stripe == LiveWorkers.NOT_LISTED) {
-            group.workerOutlivedRun(w, this);
+            group.listLiving(w, index);
         }
     }
 

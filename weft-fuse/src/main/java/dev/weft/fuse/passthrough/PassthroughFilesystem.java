@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -237,7 +238,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      * {@link ProcessCalls#asCallerWithoutFsetid}. For fallocate and copy_file_range, for which the kernel sends no
      * flag, {@code kill} is "the caller is not root".
      */
-    private static long maybeAsCaller(FuseContext ctx, boolean kill, java.util.function.LongSupplier call) {
+    private static long maybeAsCaller(FuseContext ctx, boolean kill, LongSupplier call) {
         return kill ? ProcessCalls.asCallerWithoutFsetid(ctx.gid(), call) : call.getAsLong();
     }
 
@@ -494,7 +495,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         if (changes.has(FuseSetAttr.SIZE)) {
             MemorySegment path = fh >= 0 ? null : Scratch.current().procPath(i.fd);
-            java.util.function.LongSupplier truncate = () -> fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
+            LongSupplier truncate = () -> fh >= 0 ? FdCalls.ftruncate(fh, changes.size())
                     : AtCalls.truncate(path, changes.size());
             // a truncate for a caller without CAP_FSETID clears set-ID bits (a chown clears them by itself)
             check((int) maybeAsCaller(ctx, changes.has(FuseSetAttr.KILL_SUIDGID), truncate));

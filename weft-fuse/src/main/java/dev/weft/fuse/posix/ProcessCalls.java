@@ -1,5 +1,7 @@
 package dev.weft.fuse.posix;
 
+import dev.weft.fuse.proto.LinuxErrno;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -7,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -50,20 +53,20 @@ public final class ProcessCalls {
      *
      * @return what {@code call} returned, or {@code -EPERM}
      */
-    public static long asCallerWithoutFsetid(int gid, java.util.function.LongSupplier call) {
+    public static long asCallerWithoutFsetid(int gid, LongSupplier call) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment header = a.allocate(JAVA_INT, 2); // { u32 version; int pid = 0: this thread }
             header.setAtIndex(JAVA_INT, 0, CAPABILITY_VERSION_3);
             MemorySegment data = a.allocate(JAVA_INT, 6); // effective, permitted, inheritable; twice
             if ((int) CAPGET.invokeExact(header, data) != 0) {
-                return -EPERM;
+                return -LinuxErrno.EPERM;
             }
             int effective = data.getAtIndex(JAVA_INT, 0);
             boolean drop = (effective & (1 << CAP_FSETID)) != 0;
             if (drop) {
                 data.setAtIndex(JAVA_INT, 0, effective & ~(1 << CAP_FSETID));
                 if ((int) CAPSET.invokeExact(header, data) != 0) {
-                    return -EPERM; // a security module refused: no write that would keep the bits
+                    return -LinuxErrno.EPERM; // a security module refused: no write that would keep the bits
                 }
             }
             int oldFsgid = (int) SETFSGID.invokeExact(gid);
@@ -85,8 +88,6 @@ public final class ProcessCalls {
         }
     }
 
-    /** {@code #define EPERM 1}. */
-    private static final int EPERM = 1;
 
     /** {@code RLIMIT_NOFILE} from {@code <asm-generic/resource.h>}. */
     private static final int RLIMIT_NOFILE = 7;

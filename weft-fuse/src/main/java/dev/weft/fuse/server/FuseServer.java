@@ -11,6 +11,7 @@ import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.threadlet.Threadlets;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,7 +199,7 @@ public final class FuseServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new java.io.InterruptedIOException("interrupted while the io_uring queues registered; unmounted");
+            throw new InterruptedIOException("interrupted while the io_uring queues registered; unmounted");
         }
         if (!registered) {
             close();
