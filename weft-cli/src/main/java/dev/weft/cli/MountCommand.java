@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
  *            [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io] [--fsname NAME]
- *            [--read-spin-us US] SOURCE MOUNTPOINT
+ *            [--read-spin-us US] [--inode-budget N] SOURCE MOUNTPOINT
  * weft umount [--abort] MOUNTPOINT
  * </pre>
  *
@@ -34,7 +34,7 @@ final class MountCommand {
     static final String MOUNT_USAGE = """
             usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
                               [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io]
-                              [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT""";
+                              [--fsname NAME] [--read-spin-us US] [--inode-budget N] SOURCE MOUNTPOINT""";
     static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
 
     private MountCommand() {
@@ -42,12 +42,13 @@ final class MountCommand {
 
     /**
      * The parsed arguments of {@code weft mount}. {@code threads} 0: the server's default (one per CPU; one
-     * /dev/fuse reader under io_uring); {@code ringThreads} 0: the server's default per io_uring queue.
+     * /dev/fuse reader under io_uring); {@code ringThreads} 0: the server's default per io_uring queue;
+     * {@code inodeBudget} 0: the passthrough's default (three quarters of the open-file limit).
      */
     record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
                      boolean allowOther,
                      boolean readOnly, boolean writebackCache, boolean passthroughIo, String fsname,
-                     java.time.Duration readSpin, Path source, Path mountpoint) {
+                     java.time.Duration readSpin, int inodeBudget, Path source, Path mountpoint) {
 
         static MountArgs parse(String[] args) {
             int threads = 0;
@@ -58,6 +59,7 @@ final class MountCommand {
             boolean allowOther = false, readOnly = false, writeback = false, passthroughIo = false;
             String fsname = null;
             java.time.Duration readSpin = null;
+            int inodeBudget = 0;
             java.util.List<String> positional = new java.util.ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -77,6 +79,7 @@ final class MountCommand {
                     case "--writeback-cache" -> writeback = true;
                     case "--passthrough-io" -> passthroughIo = true;
                     case "--fsname" -> fsname = value(args, ++i, a);
+                    case "--inode-budget" -> inodeBudget = number(value(args, ++i, a), a, 1 << 30);
                     case "--read-spin-us" -> {
                         String v = value(args, ++i, a);
                         double us;
@@ -115,8 +118,8 @@ final class MountCommand {
                         + "kernel turns passthrough off under the writeback cache)");
             }
             return new MountArgs(threads, dispatch, idle, transport, ringThreads, allowOther, readOnly, writeback,
-                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin, source,
-                    mountpoint);
+                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin,
+                    inodeBudget, source, mountpoint);
         }
 
         /** {@code v} as a number in 1..{@code max}, or an error naming {@code option}. */
@@ -180,7 +183,8 @@ final class MountCommand {
         }
         PassthroughFilesystem fs;
         try {
-            fs = new PassthroughFilesystem(a.source());
+            fs = new PassthroughFilesystem(a.source(),
+                    dev.weft.fuse.passthrough.PassthroughOptions.defaults().withInodeBudget(a.inodeBudget()));
         } catch (IOException e) {
             err.println("weft mount: " + e.getMessage());
             return 1;

@@ -20,7 +20,7 @@ class MountCommandTest {
     void parsesEveryOption() {
         MountCommand.MountArgs a = MountCommand.MountArgs.parse(new String[]{"--threads", "3", "--dispatch",
                 "threadlet", "--idle", "LIFO", "--allow-other", "--ro", "--writeback-cache", "--fsname", "src",
-                "--read-spin-us", "25", "--transport", "uring", "--ring-threads", "3", "/a", "b"});
+                "--read-spin-us", "25", "--transport", "uring", "--ring-threads", "3", "--inode-budget", "5000", "/a", "b"});
         assertEquals(3, a.threads());
         assertEquals(Transport.IO_URING, a.transport());
         assertEquals(3, a.ringThreads());
@@ -29,6 +29,7 @@ class MountCommandTest {
         assertTrue(a.allowOther() && a.readOnly() && a.writebackCache());
         assertEquals("src", a.fsname());
         assertEquals(Duration.ofNanos(25_000), a.readSpin());
+        assertEquals(5000, a.inodeBudget());
         assertEquals(Path.of("/a"), a.source());
         assertEquals(Path.of("b").toAbsolutePath().normalize(), a.mountpoint());
         assertTrue(MountCommand.MountArgs.parse(new String[]{"--passthrough-io", "/a", "/b"}).passthroughIo());
@@ -44,6 +45,7 @@ class MountCommandTest {
         assertEquals(Dispatch.INLINE, a.dispatch());
         assertEquals(Transport.DEV_FUSE, a.transport());
         assertNull(a.readSpin(), "unset: the server's default");
+        assertEquals(0, a.inodeBudget(), "unset: the passthrough's default");
         assertEquals("/src", a.fsname());
     }
 
@@ -58,6 +60,7 @@ class MountCommandTest {
                 "/b");
         assertMessage("--ring-threads applies to --transport uring only", "--ring-threads", "2", "/a", "/b");
         assertMessage("--fsname needs a value", "/a", "/b", "--fsname");
+        assertMessage("--inode-budget must be 1..1073741824, got 0", "--inode-budget", "0", "/a", "/b");
         assertMessage("unknown option --bogus", "--bogus", "/a", "/b");
         assertMessage("expected SOURCE and MOUNTPOINT, got 1 arguments [/a]", "/a");
         assertMessage("--read-spin-us must be 0..1000000, got -1", "--read-spin-us", "-1", "/a", "/b");

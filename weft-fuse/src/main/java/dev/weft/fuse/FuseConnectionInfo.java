@@ -12,13 +12,20 @@ package dev.weft.fuse;
  * @param maxReadahead     the kernel's read-ahead limit
  * @param backingFiles     where to register backing files for passthrough I/O when {@code FUSE_PASSTHROUGH} is in
  *                         force (the server asked for it), else null
+ * @param notifier         sends the kernel notifications on this connection (null where there is no connection,
+ *                         as in tests that call a file system directly)
  */
 public record FuseConnectionInfo(int major, int minor, int kernelMinor, long flags, int maxWrite, int maxReadahead,
-                                 FuseBackingFiles backingFiles) {
+                                 FuseBackingFiles backingFiles, FuseNotifier notifier) {
 
     /** This connection with {@code backing} as its {@link #backingFiles}. */
     public FuseConnectionInfo withBackingFiles(FuseBackingFiles backing) {
-        return new FuseConnectionInfo(major, minor, kernelMinor, flags, maxWrite, maxReadahead, backing);
+        return new FuseConnectionInfo(major, minor, kernelMinor, flags, maxWrite, maxReadahead, backing, notifier);
+    }
+
+    /** This connection with {@code n} as its {@link #notifier}. */
+    public FuseConnectionInfo withNotifier(FuseNotifier n) {
+        return new FuseConnectionInfo(major, minor, kernelMinor, flags, maxWrite, maxReadahead, backingFiles, n);
     }
 
     /** Whether every bit of {@code flag} (a {@code FuseKernelLayout.FUSE_*} capability) is in force. */

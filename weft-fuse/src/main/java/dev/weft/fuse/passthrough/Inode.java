@@ -18,6 +18,13 @@ final class Inode {
     /** Lookups the kernel holds; guarded by the table's lock. The root's is not counted down. */
     long lookups;
 
+    /**
+     * Set when a request names the inode, cleared by the pruner's scan: an inode still clear at the next scan has not
+     * been used since, and is a candidate to prune (the CLOCK algorithm's reference bit). A plain field: a lost
+     * update only moves an inode's turn by one scan.
+     */
+    boolean used = true;
+
     /** With passthrough I/O: the backing id of this inode's open files, and how many hold it; guarded by this. */
     int backingId;
     int backingOpens;

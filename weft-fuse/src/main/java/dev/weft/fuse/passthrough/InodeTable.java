@@ -56,7 +56,40 @@ final class InodeTable implements AutoCloseable {
         if (i == null) {
             throw new FuseException(LinuxErrno.ESTALE);
         }
+        if (!i.used) {
+            i.used = true; // written only when clear: most requests leave the line alone
+        }
         return i;
+    }
+
+    /**
+     * Up to {@code max} node ids of inodes not used since the previous scan, files and symlinks first and then
+     * directories (the kernel drops a directory only once no cached entry below it is left, and takes a prune's node
+     * ids in order), into {@code out}; clears the reference bit of every inode it passes (a second chance). The root
+     * is never one.
+     *
+     * @return how many it put in {@code out}
+     */
+    int unusedSince(long[] out, int max) {
+        int n = Math.min(max, out.length);
+        List<Inode> dirs = new ArrayList<>();
+        int count = 0;
+        for (Inode i : byNodeid.values()) {
+            if (i == root) {
+                continue;
+            }
+            if (i.used) {
+                i.used = false;
+            } else if (i.type == dev.weft.fuse.posix.FileMode.S_IFDIR) {
+                dirs.add(i);
+            } else if (count < n) {
+                out[count++] = i.nodeid;
+            }
+        }
+        for (int k = 0; k < dirs.size() && count < n; k++) {
+            out[count++] = dirs.get(k).nodeid;
+        }
+        return count;
     }
 
     /**

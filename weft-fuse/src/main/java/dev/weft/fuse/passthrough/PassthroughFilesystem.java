@@ -97,6 +97,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
 
     private final Path source;
     private final InodeTable inodes;
+    private final InodePruner pruner;
     private final CallerOwnership ownership;
     private final Map<Long, DirHandle> dirs = new ConcurrentHashMap<>();
     private final AtomicLong nextDirHandle = new AtomicLong(1);
@@ -151,7 +152,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         Objects.requireNonNull(options, "options");
         this.source = source.toAbsolutePath();
         // one O_PATH descriptor per inode the kernel remembers: lift the open-file limit as far as allowed
-        ProcessCalls.raiseOpenFileLimit(OPEN_FILE_LIMIT);
+        long fileLimit = ProcessCalls.raiseOpenFileLimit(OPEN_FILE_LIMIT);
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
             rootFd = AtCalls.openat(Fcntl.AT_FDCWD, a.allocateFrom(this.source.toString()),
@@ -188,6 +189,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throw e;
         }
         this.inodes = new InodeTable(rootFd, dev, ino, type);
+        this.pruner = new InodePruner(inodes, options.inodeBudget() > 0 ? options.inodeBudget()
+                : defaultInodeBudget(fileLimit));
         this.ownership = new CallerOwnership(ProcessCalls.geteuid(), ProcessCalls.getegid(), umask);
         this.entrySeconds = options.entryTimeout().getSeconds();
         this.entryNanos = options.entryTimeout().getNano();
@@ -247,12 +250,21 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return source;
     }
 
+    /**
+     * Three quarters of the open-file limit: the rest is for open files, directories being listed and the JVM's own
+     * descriptors. 0 (never prune) when the limit is unknown.
+     */
+    static int defaultInodeBudget(long openFileLimit) {
+        return openFileLimit <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, openFileLimit / 4 * 3);
+    }
+
     @Override
     public void init(FuseConnectionInfo connection) {
         applyCallerUmask = connection.has(FuseKernelLayout.FUSE_DONT_MASK);
         writebackCache = connection.has(FuseKernelLayout.FUSE_WRITEBACK_CACHE);
         backing = connection.backingFiles();
         killPrivV2 = connection.has(FuseKernelLayout.FUSE_HANDLE_KILLPRIV_V2);
+        pruner.start(connection.notifier());
     }
 
     /**
@@ -282,6 +294,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      */
     @Override
     public void close() {
+        pruner.close();
         passthroughFiles.clear(); // backing ids end with the connection
         for (Integer fd : openFiles) {
             if (openFiles.remove(fd)) {
@@ -321,6 +334,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             // passthrough_hp does, instead of asking again at every open or stat of a name about to be created
             entry.nodeid(0).generation(0).entryValidFor(entrySeconds, entryNanos);
             return;
+        }
+        if (fd == -LinuxErrno.EMFILE) {
+            pruner.request(); // this lookup fails; the pruner makes room for the next ones
         }
         check(fd);
         register(fd, entry);
@@ -957,6 +973,16 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return inodes.size();
     }
 
+    /** The inodes held before pruning starts ({@link PassthroughOptions#inodeBudget}); 0: never. */
+    public int inodeBudget() {
+        return pruner.budget();
+    }
+
+    /** Node ids sent to the kernel in prune notifications so far. */
+    public long prunedNodeids() {
+        return pruner.prunedNodeids();
+    }
+
     /** The {@code O_PATH} descriptor of {@code nodeid}: for tests. */
     int inodeFd(long nodeid) throws FuseException {
         return inodes.get(nodeid).fd;
@@ -982,6 +1008,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)));
         fillEntry(i, statx, entry);
+        pruner.afterLookup();
     }
 
     private void fillEntry(Inode i, MemorySegment statx, FuseEntry entry) {

@@ -13,17 +13,33 @@ import java.util.Objects;
  *                     listing may be cached ({@code FOPEN_CACHE_DIR}): right when the source changes only through
  *                     this mount, as libfuse's {@code passthrough_hp} assumes by default; false when other
  *                     programs write the source directly
+ * @param inodeBudget  how many inodes the passthrough holds (one {@code O_PATH} descriptor each) before it asks the
+ *                     kernel to forget the least recently used ones ({@code FUSE_NOTIFY_PRUNE}, FUSE 7.45); 0 for
+ *                     the default, three quarters of the open-file limit the process could raise itself to
  */
-public record PassthroughOptions(Duration entryTimeout, Duration attrTimeout, boolean keepCache) {
+public record PassthroughOptions(Duration entryTimeout, Duration attrTimeout, boolean keepCache, int inodeBudget) {
 
     public PassthroughOptions {
         requireTimeout("entryTimeout", entryTimeout);
         requireTimeout("attrTimeout", attrTimeout);
+        if (inodeBudget < 0) {
+            throw new IllegalArgumentException("inodeBudget " + inodeBudget + " is negative; pass 0 for the default");
+        }
     }
 
-    /** One second for entries and attributes, page cache kept. */
+    /** These timeouts and cache choice, with the default inode budget. */
+    public PassthroughOptions(Duration entryTimeout, Duration attrTimeout, boolean keepCache) {
+        this(entryTimeout, attrTimeout, keepCache, 0);
+    }
+
+    /** One second for entries and attributes, page cache kept, the default inode budget. */
     public static PassthroughOptions defaults() {
-        return new PassthroughOptions(Duration.ofSeconds(1), Duration.ofSeconds(1), true);
+        return new PassthroughOptions(Duration.ofSeconds(1), Duration.ofSeconds(1), true, 0);
+    }
+
+    /** These options with {@code budget} as the {@link #inodeBudget}. */
+    public PassthroughOptions withInodeBudget(int budget) {
+        return new PassthroughOptions(entryTimeout, attrTimeout, keepCache, budget);
     }
 
     private static void requireTimeout(String name, Duration d) {

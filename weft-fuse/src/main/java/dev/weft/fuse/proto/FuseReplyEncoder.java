@@ -2,6 +2,8 @@ package dev.weft.fuse.proto;
 
 import static dev.weft.fuse.proto.FuseKernelLayout.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 
@@ -61,6 +63,35 @@ public final class FuseReplyEncoder {
         }
         writeHeader(out, HEADER_SIZE, -errno, unique);
         return HEADER_SIZE;
+    }
+
+    /** The most node ids {@link #notifyPrune} puts in one message (32 KiB of them). */
+    public static final int MAX_PRUNE_NODEIDS = 4096;
+
+    /**
+     * Writes a {@code FUSE_NOTIFY_PRUNE} message (7.45): the header with {@code unique = 0} and {@code error} the
+     * notification code, {@code fuse_notify_prune_out}, then {@code count} node ids from {@code nodeids[from]}.
+     *
+     * @return the message's total length
+     * @throws IllegalArgumentException {@code count} is not in 1..{@value #MAX_PRUNE_NODEIDS}, the range is outside
+     *                                  {@code nodeids}, or the message does not fit {@code out}
+     */
+    public static long notifyPrune(MemorySegment out, long[] nodeids, int from, int count) {
+        if (count < 1 || count > MAX_PRUNE_NODEIDS || from < 0 || from > nodeids.length - count) {
+            throw new IllegalArgumentException("prune of " + count + " node ids from index " + from + " of "
+                    + nodeids.length + " (1.." + MAX_PRUNE_NODEIDS + " per message)");
+        }
+        long body = FUSE_NOTIFY_PRUNE_OUT.byteSize();
+        long len = HEADER_SIZE + body + 8L * count;
+        if (len > out.byteSize()) {
+            throw new IllegalArgumentException("a prune of " + count + " node ids needs " + len + " bytes; the buffer"
+                    + " has " + out.byteSize());
+        }
+        writeHeader(out, len, FUSE_NOTIFY_PRUNE, 0);
+        out.asSlice(HEADER_SIZE, body).fill((byte) 0); // padding and spare
+        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE, count); // fuse_notify_prune_out.count, its first field
+        MemorySegment.copy(nodeids, from, out, JAVA_LONG_UNALIGNED, HEADER_SIZE + body, count);
+        return len;
     }
 
     private static void writeHeader(MemorySegment out, long len, int error, long unique) {

@@ -553,6 +553,7 @@ public final class FuseServer implements AutoCloseable {
                     }
                     info = info.withBackingFiles(new ChannelBackingFiles(device.channel()));
                 }
+                info = info.withNotifier(new ChannelNotifier(device.channel(), info.minor()));
                 fs.init(info);
                 server = new FuseServer(this, device, info, arena);
                 server.start();

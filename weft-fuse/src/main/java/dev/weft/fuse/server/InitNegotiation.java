@@ -136,7 +136,7 @@ final class InitNegotiation {
             OUT_MAX_STACK_DEPTH.set(body, MAX_STACK_DEPTH);
         }
         FuseConnectionInfo info = new FuseConnectionInfo(KERNEL_VERSION, negotiated, minor, granted, MAX_WRITE,
-                maxReadahead, null);
+                maxReadahead, null, null);
         return new Outcome(FuseReplyEncoder.replyOk(out, init.unique(), FUSE_INIT_OUT.byteSize()), info, null);
     }
 }

@@ -133,4 +133,33 @@ class FuseReplyEncoderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> w.addDirentPlus(arena.allocate(120, 8), 1, 4, b("x")));
     }
+
+    @Test
+    void aPruneNotificationIsTheHeaderTheCountAndTheNodeIds() {
+        MemorySegment out = arena.allocate(256, 8);
+        out.fill((byte) 0x5a); // the padding and spare fields must come out zero, not whatever was there
+        long len = FuseReplyEncoder.notifyPrune(out, new long[] {9, 7, 5, 3}, 1, 2);
+        assertEquals(OUT + FUSE_NOTIFY_PRUNE_OUT.byteSize() + 16, len);
+        assertEquals((int) len, (int) OUT_HEADER_LEN.get(out));
+        assertEquals(FUSE_NOTIFY_PRUNE, (int) OUT_HEADER_ERROR.get(out), "error carries the notification code");
+        assertEquals(0L, (long) OUT_HEADER_UNIQUE.get(out), "notifications have unique 0");
+        assertEquals(2, out.get(java.lang.foreign.ValueLayout.JAVA_INT, OUT), "count");
+        assertEquals(0, out.get(java.lang.foreign.ValueLayout.JAVA_INT, OUT + 4), "padding");
+        assertEquals(0L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 8), "spare");
+        assertEquals(7L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 16));
+        assertEquals(5L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 24));
+    }
+
+    @Test
+    void aPruneOfNoneTooManyOrMoreThanTheBufferHoldsIsRefused() {
+        MemorySegment out = arena.allocate(64, 8);
+        long[] ids = new long[FuseReplyEncoder.MAX_PRUNE_NODEIDS + 1];
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyPrune(out, ids, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyPrune(out, ids, 0, ids.length));
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyPrune(out, ids, ids.length - 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyPrune(out, ids, -1, 1));
+        // 16 + 16 + 8 × 5 = 72 bytes do not fit 64
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyPrune(out, ids, 0, 5));
+        assertEquals(64, FuseReplyEncoder.notifyPrune(out, ids, 0, 4));
+    }
 }

@@ -1,0 +1,100 @@
+package dev.weft.fuse.passthrough;
+
+import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.fuse.kernel.MountTeardown;
+import dev.weft.fuse.server.FuseServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The inode budget against the real kernel: a tree of many more files than the budget, all looked up through the
+ * mount, while some files stay open. Every lookup succeeds, the passthrough asks the kernel to prune, the kernel's
+ * FORGETs bring the descriptors held back under the budget, and the open files keep working.
+ */
+class PassthroughPruneTest {
+    private static final int BUDGET = 200;
+    private static final int DIRS = 20;
+    private static final int FILES_PER_DIR = 100;
+
+    private Path source;
+    private Path mnt;
+    private FuseServer server;
+    private PassthroughFilesystem fs;
+
+    @AfterEach
+    void unmount() throws IOException {
+        MountTeardown.run(server, fs, mnt, source, mnt);
+    }
+
+    @Test
+    void aTreeLargerThanTheBudgetIsLookedUpWhileTheKernelForgetsWhatIsNotInUse() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        source = Files.createTempDirectory(Path.of("/var/tmp"), "weft-prune-src");
+        mnt = Files.createTempDirectory("weft-prune-mnt");
+        for (int d = 0; d < DIRS; d++) {
+            Path dir = Files.createDirectory(source.resolve("d" + d));
+            for (int f = 0; f < FILES_PER_DIR; f++) {
+                Files.writeString(dir.resolve("f" + f), d + "/" + f);
+            }
+        }
+        fs = new PassthroughFilesystem(source, PassthroughOptions.defaults().withInodeBudget(BUDGET));
+        assertEquals(BUDGET, fs.inodeBudget());
+        server = FuseServer.builder(fs).unmountOnExit(false).mount(mnt);
+
+        // files held open through the whole walk: the kernel must not drop them, and they must keep working
+        List<FileChannel> open = new ArrayList<>();
+        try {
+            for (int k = 0; k < 10; k++) {
+                open.add(FileChannel.open(mnt.resolve("d" + k + "/f0"), StandardOpenOption.READ,
+                        StandardOpenOption.WRITE));
+            }
+            for (int round = 0; round < 2; round++) { // the second walk looks pruned names up again
+                for (int d = 0; d < DIRS; d++) {
+                    for (int f = 0; f < FILES_PER_DIR; f++) {
+                        Path p = mnt.resolve("d" + d + "/f" + f);
+                        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                                LinkOption.NOFOLLOW_LINKS);
+                        assertEquals((d + "/" + f).length(), a.size(), p.toString());
+                    }
+                }
+            }
+            assertTrue(fs.prunedNodeids() > 0, "the passthrough asked the kernel to prune");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (fs.inodeCount() > BUDGET && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(fs.inodeCount() <= BUDGET, "inodes held after the walk: " + fs.inodeCount() + " (budget "
+                    + BUDGET + ", " + DIRS * (FILES_PER_DIR + 1) + " looked up, " + fs.prunedNodeids() + " pruned)");
+            for (int k = 0; k < open.size(); k++) {
+                FileChannel ch = open.get(k);
+                ByteBuffer b = ByteBuffer.allocate(64);
+                int n = ch.read(b, 0);
+                assertEquals(k + "/0", new String(b.array(), 0, n, StandardCharsets.UTF_8));
+                ch.write(ByteBuffer.wrap("!".getBytes(StandardCharsets.UTF_8)), n);
+            }
+        } finally {
+            for (FileChannel ch : open) {
+                ch.close();
+            }
+        }
+        for (int k = 0; k < 10; k++) {
+            assertEquals(k + "/0!", Files.readString(source.resolve("d" + k + "/f0")), "written through a file held"
+                    + " open across the prunes");
+        }
+    }
+}
