@@ -18,6 +18,12 @@ package dev.weft.fuse;
 public record FuseConnectionInfo(int major, int minor, int kernelMinor, long flags, int maxWrite, int maxReadahead,
                                  FuseBackingFiles backingFiles, FuseNotifier notifier) {
 
+    /** Without a {@link #notifier} (the form before it was added). */
+    public FuseConnectionInfo(int major, int minor, int kernelMinor, long flags, int maxWrite, int maxReadahead,
+                              FuseBackingFiles backingFiles) {
+        this(major, minor, kernelMinor, flags, maxWrite, maxReadahead, backingFiles, null);
+    }
+
     /** This connection with {@code backing} as its {@link #backingFiles}. */
     public FuseConnectionInfo withBackingFiles(FuseBackingFiles backing) {
         return new FuseConnectionInfo(major, minor, kernelMinor, flags, maxWrite, maxReadahead, backing, notifier);

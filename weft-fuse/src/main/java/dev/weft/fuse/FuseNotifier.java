@@ -3,7 +3,8 @@ package dev.weft.fuse;
 /**
  * Messages a file system sends the kernel on its own initiative (FUSE notifications: written to {@code /dev/fuse}
  * with {@code unique = 0}), given to {@link FuseFilesystem#init} in {@link FuseConnectionInfo#notifier()}. Any
- * thread may call them, at any time after {@code init} until the connection ends.
+ * thread may call them, at any time after {@code init}; once the connection has ended (unmounted, or the server
+ * closed, which waits for calls that are writing) they fail with {@code ENODEV}.
  */
 public interface FuseNotifier {
 
@@ -21,8 +22,9 @@ public interface FuseNotifier {
      *
      * @param nodeids the node ids, from index 0
      * @param count   how many of them
-     * @throws FuseException {@code ENOSYS} when the connection is older than 7.45 (nothing is sent), else the
-     *                       errno the kernel's write returned (e.g. {@code ENODEV} after an unmount)
+     * @throws FuseException {@code ENOSYS} when the connection is older than 7.45 (nothing is sent),
+     *                       {@code ENODEV} when the connection has ended, else the errno the kernel's write returned
+     *                       (the messages before the failed one were sent)
      */
     void prune(long[] nodeids, int count) throws FuseException;
 }

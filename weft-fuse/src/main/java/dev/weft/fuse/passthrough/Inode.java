@@ -19,11 +19,18 @@ final class Inode {
     long lookups;
 
     /**
-     * Set when a request names the inode, cleared by the pruner's scan: an inode still clear at the next scan has not
-     * been used since, and is a candidate to prune (the CLOCK algorithm's reference bit). A plain field: a lost
-     * update only moves an inode's turn by one scan.
+     * Set when a request names the inode (and when a LOOKUP finds it again), cleared by the pruner's scan: an inode
+     * still clear at the next scan has not been used since, and is a candidate to prune (the CLOCK algorithm's
+     * reference bit). Clear for a new inode: one looked up and not used after (a directory walk's) is the first to
+     * go. A plain field: a lost update only moves an inode's turn by one scan.
      */
-    boolean used = true;
+    boolean used;
+
+    /**
+     * The last pruning pass that dealt with this inode: sent its nodeid, or cleared its bit (a second chance, which
+     * lasts until the next pass). The pruner's thread only.
+     */
+    long lastPass;
 
     /** With passthrough I/O: the backing id of this inode's open files, and how many hold it; guarded by this. */
     int backingId;

@@ -11,30 +11,43 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Keeps the passthrough's inodes within a budget. Each inode holds an {@code O_PATH} descriptor for as long as the
- * kernel remembers it, and the kernel remembers every inode it looked up until memory pressure or an unmount: a
- * {@code find} or a build over a tree larger than the open-file limit would otherwise make lookups fail with
- * {@code EMFILE} (measured: {@code stat} of 30,000 files under a 20,000-descriptor limit failed for 10,014 of them).
+ * kernel remembers it, and the kernel remembers every inode it looked up until memory runs short or the file system
+ * is unmounted: a {@code find} or a build over a tree larger than the open-file limit would otherwise make lookups
+ * fail with {@code EMFILE} (measured: {@code stat} of 30,000 files under a 20,000-descriptor limit failed for 10,014
+ * of them).
  *
- * <p>When a lookup takes the count above the budget, a daemon thread asks the kernel to forget inodes not used since
- * its previous scan ({@link InodeTable#unusedSince}, a CLOCK second chance), with {@code FUSE_NOTIFY_PRUNE}
- * (FUSE 7.45), until the count is down to half the budget or nothing more goes. The kernel drops those it does not
- * need (not open, not a working directory, no cached entries below) and sends FORGETs, which close the descriptors.
- * A pruned name costs one LOOKUP the next time it is used. On a kernel older than 7.45 nothing is pruned and the
- * limit stands as before.
+ * <h2>A pass</h2>
+ * When a lookup takes the count above the trigger (the budget, at first) or a call fails with {@code EMFILE}, a
+ * daemon thread runs a pass: it asks the kernel to forget inodes whose reference bit is clear
+ * ({@link InodeTable#unusedSince}: not named by a request since the previous pass cleared it, or never since their
+ * lookup), with {@code FUSE_NOTIFY_PRUNE} (FUSE 7.45), waits for the FORGETs that close their descriptors, and goes
+ * on in rounds until the count is down to half the budget, or a round freed less than an eighth of what it asked
+ * for: the kernel keeps inodes it still uses (open files, working directories, directories with cached entries).
+ * The next pass then waits until the count has grown a quarter of the budget past where this one ended, so a
+ * working set larger than the budget is not rescanned at every lookup. A pruned name costs one LOOKUP the next time
+ * it is used, and a pruned file its page cache.
+ *
+ * <h2>Errors</h2>
+ * {@code ENODEV} (the connection ended) ends the pass quietly; another error is logged (once per errno) and the
+ * pruner waits a second before it tries again. On a connection older than 7.45 it never starts, and says so once.
  */
 final class InodePruner {
     private static final System.Logger LOG = System.getLogger(InodePruner.class.getName());
-    /** Pause between rounds, for the FORGETs of the last prune to arrive and for a second-chance scan to mean something. */
-    private static final long ROUND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    /** Rounds per request before the pruner waits for the next one: the kernel may hold on to what is left. */
+    /** Longest wait for the FORGETs of a round to arrive. */
+    private static final long FORGET_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Rounds per pass, at most. */
     private static final int MAX_ROUNDS = 16;
+    private static final long ERROR_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final InodeTable inodes;
     private final int budget;
     private final int target;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicLong prunedNodeids = new AtomicLong();
-    private final AtomicLong prunes = new AtomicLong();
+    private final AtomicLong passes = new AtomicLong();
+    private final java.util.Set<Integer> loggedErrnos = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A lookup that takes the count above this wakes the pruner; written by the pruner after each pass. */
+    private volatile int triggerAbove;
     private volatile FuseNotifier notifier;
     private volatile Thread thread;
     private volatile boolean stopped;
@@ -44,6 +57,7 @@ final class InodePruner {
         this.inodes = inodes;
         this.budget = budget;
         this.target = budget / 2;
+        this.triggerAbove = budget;
     }
 
     int budget() {
@@ -55,28 +69,33 @@ final class InodePruner {
         return prunedNodeids.get();
     }
 
-    /** Prune notifications sent so far. */
-    long prunes() {
-        return prunes.get();
-    }
-
-    /** Starts the pruning thread if the connection can prune and there is a budget; once. */
+    /**
+     * Prunes through {@code n} from now on (each mount brings its connection's notifier), starting the thread the
+     * first time. Not at all when there is no budget, no notifier, or a connection older than 7.45 (logged once).
+     */
     synchronized void start(FuseNotifier n) {
-        if (thread != null || stopped || budget <= 0 || n == null || !n.canPrune()) {
+        if (stopped || budget <= 0 || n == null) {
+            return;
+        }
+        if (!n.canPrune()) {
+            LOG.log(System.Logger.Level.INFO, "passthrough: this kernel's FUSE cannot prune inodes (FUSE_NOTIFY_PRUNE"
+                    + " needs 7.45): beyond about " + budget + " inodes in use, lookups may fail with EMFILE");
             return;
         }
         notifier = n;
-        thread = Thread.ofPlatform().daemon().name("weft-passthrough-pruner").start(this::run);
+        if (thread == null) {
+            thread = Thread.ofPlatform().daemon().name("weft-passthrough-pruner").start(this::run);
+        }
     }
 
-    /** After a lookup counted an inode: wakes the pruner if the table is over budget. */
+    /** After a lookup counted an inode: wakes the pruner if the table has grown past the trigger. */
     void afterLookup() {
-        if (thread != null && inodes.size() > budget) {
+        if (thread != null && inodes.size() > triggerAbove) {
             request();
         }
     }
 
-    /** Asks for a pruning pass (a lookup failed with {@code EMFILE}, or the table is over budget). */
+    /** Asks for a pass (a call failed with {@code EMFILE}, or the table is over the trigger). */
     void request() {
         Thread t = thread;
         if (t != null && !requested.getAndSet(true)) {
@@ -84,6 +103,10 @@ final class InodePruner {
         }
     }
 
+    /**
+     * Stops the pruner; a prune being written finishes (the server closes the notifier, which waits for it, before
+     * the descriptor).
+     */
     void close() {
         stopped = true;
         Thread t = thread;
@@ -100,22 +123,54 @@ final class InodePruner {
                 continue;
             }
             try {
-                for (int round = 0; round < MAX_ROUNDS && !stopped && inodes.size() > target; round++) {
-                    int n = inodes.unusedSince(ids, inodes.size() - target);
-                    if (n > 0) {
-                        notifier.prune(ids, n);
-                        prunes.incrementAndGet();
-                        prunedNodeids.addAndGet(n);
-                    }
-                    LockSupport.parkNanos(ROUND_PAUSE_NANOS);
+                pass(ids);
+            } catch (FuseException | RuntimeException e) {
+                int errno = e instanceof FuseException f ? f.errno() : 0;
+                if (errno == LinuxErrno.ENODEV) {
+                    continue; // the connection ended: a new mount may bring a new notifier
                 }
-            } catch (FuseException e) {
-                if (e.errno() != LinuxErrno.ENODEV) { // ENODEV: unmounted, nothing left to prune
-                    LOG.log(System.Logger.Level.WARNING, "passthrough: pruning inodes failed, the kernel keeps them"
-                            + " (lookups may fail with EMFILE beyond " + budget + " inodes): " + e.getMessage());
+                if (loggedErrnos.add(errno)) {
+                    LOG.log(System.Logger.Level.WARNING, "passthrough: pruning inodes failed; trying again in a"
+                            + " second (until it works, lookups beyond " + budget + " inodes may fail with EMFILE)", e);
                 }
-                return;
+                LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
+                requested.set(true); // the work is still to do
             }
         }
+    }
+
+    private void pass(long[] ids) throws FuseException {
+        long pass = passes.incrementAndGet();
+        for (int round = 0; round < MAX_ROUNDS && !stopped; round++) {
+            int size = inodes.size();
+            if (size <= target) {
+                break;
+            }
+            int n = inodes.unusedSince(ids, size - target, pass, round == 0);
+            if (n == 0) {
+                break; // everything left was used since the last pass: it gets its second chance
+            }
+            notifier.prune(ids, n);
+            prunedNodeids.addAndGet(n);
+            if (size - awaitForgets(size) < n / 8) {
+                break; // the kernel holds on to most of what it was asked for
+            }
+        }
+        int after = inodes.size();
+        triggerAbove = after <= target ? budget : Math.max(budget, after + budget / 4);
+    }
+
+    /** Waits until the count stops falling (the FORGETs of a prune have come), at most {@link #FORGET_WAIT_NANOS}. */
+    private int awaitForgets(int before) {
+        long deadline = System.nanoTime() + FORGET_WAIT_NANOS;
+        int last = before;
+        int still = 0;
+        while (System.nanoTime() < deadline && still < 2) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            int now = inodes.size();
+            still = now < last ? 0 : still + 1;
+            last = now;
+        }
+        return last;
     }
 }

@@ -63,30 +63,41 @@ final class InodeTable implements AutoCloseable {
     }
 
     /**
-     * Up to {@code max} node ids of inodes not used since the previous scan, files and symlinks first and then
-     * directories (the kernel drops a directory only once no cached entry below it is left, and takes a prune's node
-     * ids in order), into {@code out}; clears the reference bit of every inode it passes (a second chance). The root
-     * is never one.
+     * Up to {@code max} node ids of inodes whose reference bit is clear and that pruning pass {@code pass} has not
+     * dealt with yet, into {@code out}: files and symlinks first, then directories (the kernel drops a directory
+     * only once no cached entry below it is left, and takes a prune's node ids in order). With {@code clearBits} (a
+     * pass's first scan) it also clears every set bit it passes: those inodes get their second chance, which lasts
+     * until the next pass. Chosen and spared inodes are marked with {@code pass}. The root is never chosen. Pruner
+     * thread only.
      *
      * @return how many it put in {@code out}
      */
-    int unusedSince(long[] out, int max) {
+    int unusedSince(long[] out, int max, long pass, boolean clearBits) {
         int n = Math.min(max, out.length);
         List<Inode> dirs = new ArrayList<>();
         int count = 0;
         for (Inode i : byNodeid.values()) {
-            if (i == root) {
+            if (i == root || i.lastPass == pass) {
                 continue;
             }
             if (i.used) {
-                i.used = false;
+                if (clearBits) {
+                    i.used = false;
+                    i.lastPass = pass;
+                }
             } else if (i.type == dev.weft.fuse.posix.FileMode.S_IFDIR) {
-                dirs.add(i);
+                if (dirs.size() < n) {
+                    dirs.add(i);
+                }
             } else if (count < n) {
+                i.lastPass = pass;
                 out[count++] = i.nodeid;
+            } else if (!clearBits) {
+                break; // enough, and no bits to clear further on
             }
         }
         for (int k = 0; k < dirs.size() && count < n; k++) {
+            dirs.get(k).lastPass = pass;
             out[count++] = dirs.get(k).nodeid;
         }
         return count;
@@ -111,6 +122,7 @@ final class InodeTable implements AutoCloseable {
                     return created;
                 }
                 known.lookups++;
+                known.used = true;
             }
         }
         FdCalls.close(fd);
@@ -126,6 +138,7 @@ final class InodeTable implements AutoCloseable {
             Inode known = byKey.get(new Key(dev, ino));
             if (known != null) {
                 known.lookups++;
+                known.used = true;
             }
             return known;
         }
@@ -135,6 +148,7 @@ final class InodeTable implements AutoCloseable {
     void addLookup(Inode inode) {
         synchronized (lock) {
             inode.lookups++;
+            inode.used = true;
         }
     }
 

@@ -335,16 +335,13 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             entry.nodeid(0).generation(0).entryValidFor(entrySeconds, entryNanos);
             return;
         }
-        if (fd == -LinuxErrno.EMFILE) {
-            pruner.request(); // this lookup fails; the pruner makes room for the next ones
-        }
-        check(fd);
+        opened(fd);
         register(fd, entry);
     }
 
     /** LOOKUP of ".." in a directory other than the root: its parent, if that lies inside the source. */
     private void lookupParent(Inode dir, FuseEntry entry) throws FuseException {
-        int fd = check(AtCalls.openat(dir.fd, DOT_DOT, Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
+        int fd = opened(AtCalls.openat(dir.fd, DOT_DOT, Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
         try {
             MemorySegment statx = statx(fd);
             Inode known = inodes.acquireIfKnown(StatxLayout.device(statx), StatxLayout.ino(statx));
@@ -372,7 +369,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             long lastDev = -1;
             long lastIno = -1;
             for (int i = 0; i < MAX_PARENT_CLIMB; i++) {
-                int up = check(AtCalls.openat(current < 0 ? dirFd : current, DOT_DOT,
+                int up = opened(AtCalls.openat(current < 0 ? dirFd : current, DOT_DOT,
                         Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
                 if (current >= 0) {
                     FdCalls.close(current);
@@ -436,7 +433,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     /** After mknod, mkdir or symlink: gives the node to the caller and replies its entry; removes it on failure. */
     private void finishCreate(FuseContext ctx, Inode parent, MemorySegment name, int type, int perm, FuseEntry entry)
             throws FuseException {
-        int fd = check(AtCalls.openBeneath(parent.fd, name, Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0));
+        int fd = opened(AtCalls.openBeneath(parent.fd, name, Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0));
         try {
             ownership.adopt(ctx, parent, fd, -1, type, perm);
         } catch (FuseException e) {
@@ -581,7 +578,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                 | Fcntl.O_CLOEXEC;
         MemorySegment path = Scratch.current().procPath(i.fd);
         // a truncating open marked for a caller without CAP_FSETID clears set-ID bits, as a truncate would
-        int fd = check((int) maybeAsCaller(ctx, (f & Fcntl.O_TRUNC) != 0 && killOnTruncatingOpen(ctx, open),
+        int fd = opened((int) maybeAsCaller(ctx, (f & Fcntl.O_TRUNC) != 0 && killOnTruncatingOpen(ctx, open),
                 () -> AtCalls.openat(Fcntl.AT_FDCWD, path, f, 0)));
         openFiles.add(fd);
         open.fh(fd).addFlags(openFlags(flags));
@@ -608,11 +605,11 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
                         () -> AtCalls.openBeneath(p.fd, c, base, 0));
             }
         }
-        check(fd);
+        opened(fd);
         int pathFd = AtCalls.openat(Fcntl.AT_FDCWD, Scratch.current().procPath(fd), Fcntl.O_PATH | Fcntl.O_CLOEXEC,
                 0);
         try {
-            check(pathFd);
+            opened(pathFd);
             if (created) {
                 ownership.adopt(ctx, p, pathFd, fd, FileMode.S_IFREG, perm);
             }
@@ -819,7 +816,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     @Override
     public void opendir(FuseContext ctx, long nodeid, int flags, FuseOpen open) throws FuseException {
         Inode i = inodes.get(nodeid);
-        int fd = check(AtCalls.openat(i.fd, DOT, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
+        int fd = opened(AtCalls.openat(i.fd, DOT, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0));
         long fh = nextDirHandle.getAndIncrement();
         dirs.put(fh, new DirHandle(fd));
         open.fh(fh);
@@ -1048,6 +1045,17 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throw new FuseException(LinuxErrno.EBADF);
         }
         return (int) fh;
+    }
+
+    /**
+     * {@link #check} for a call that opens a descriptor: out of descriptors ({@code EMFILE}, {@code ENFILE}), it
+     * wakes the pruner first, which makes room for the calls after this failed one.
+     */
+    private int opened(int fd) throws FuseException {
+        if (fd == -LinuxErrno.EMFILE || fd == -LinuxErrno.ENFILE) {
+            pruner.request();
+        }
+        return check(fd);
     }
 
     private static int check(int r) throws FuseException {

@@ -14,8 +14,9 @@ import java.util.Objects;
  *                     this mount, as libfuse's {@code passthrough_hp} assumes by default; false when other
  *                     programs write the source directly
  * @param inodeBudget  how many inodes the passthrough holds (one {@code O_PATH} descriptor each) before it asks the
- *                     kernel to forget the least recently used ones ({@code FUSE_NOTIFY_PRUNE}, FUSE 7.45); 0 for
- *                     the default, three quarters of the open-file limit the process could raise itself to
+ *                     kernel to forget those not used lately ({@code FUSE_NOTIFY_PRUNE}, FUSE 7.45); 0 for the
+ *                     default, three quarters of the open-file limit the process could raise itself to. The limit is
+ *                     the process's: several passthroughs in one JVM should be given budgets that add up below it
  */
 public record PassthroughOptions(Duration entryTimeout, Duration attrTimeout, boolean keepCache, int inodeBudget) {
 

@@ -43,6 +43,8 @@ public final class LinuxErrno {
     public static final int EISDIR = 21;
     /** {@code #define EINVAL 22}: a request was inconsistent; from umount2: not mounted. */
     public static final int EINVAL = 22;
+    /** {@code #define ENFILE 23}: the system's file table is full. */
+    public static final int ENFILE = 23;
     /** {@code #define EMFILE 24}: too many open files. */
     public static final int EMFILE = 24;
     /** {@code #define EFBIG 27}: file too large. */

@@ -9,10 +9,13 @@ import dev.weft.fuse.proto.LinuxErrno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * {@link FuseNotifier} through the connection's own {@code /dev/fuse} descriptor. Each call writes from a buffer of
- * its own (notifications are rare), so callers on any thread need no lock.
+ * its own (notifications are rare). Calls hold a read lock while they write; {@link #close}, which the server calls
+ * before it closes the descriptor, takes the write lock, so no call writes to a descriptor number that is closed,
+ * or already reused by another open; calls after it fail with {@code ENODEV}.
  */
 final class ChannelNotifier implements FuseNotifier {
     /** FUSE_NOTIFY_PRUNE's protocol minor version. */
@@ -20,6 +23,8 @@ final class ChannelNotifier implements FuseNotifier {
 
     private final FuseChannel channel;
     private final int minor;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lock
 
     ChannelNotifier(FuseChannel channel, int minor) {
         this.channel = channel;
@@ -44,17 +49,35 @@ final class ChannelNotifier implements FuseNotifier {
             return;
         }
         int perMessage = Math.min(count, FuseReplyEncoder.MAX_PRUNE_NODEIDS);
+        lock.readLock().lock();
         try (Arena a = Arena.ofConfined()) {
+            if (closed) {
+                throw new FuseException(LinuxErrno.ENODEV, "the FUSE connection has ended");
+            }
             MemorySegment buf = a.allocate(FuseReplyEncoder.headerSize()
                     + FuseKernelLayout.FUSE_NOTIFY_PRUNE_OUT.byteSize() + 8L * perMessage, 8);
             MemorySegment callState = FuseChannel.newCallState(a);
             for (int from = 0; from < count; from += perMessage) {
-                long len = FuseReplyEncoder.notifyPrune(buf, nodeids, from, Math.min(perMessage, count - from));
+                int n = Math.min(perMessage, count - from);
+                long len = FuseReplyEncoder.notifyPrune(buf, nodeids, from, n);
                 long r = channel.write(callState, buf, len);
                 if (r < 0) {
-                    throw new FuseException((int) -r, "FUSE_NOTIFY_PRUNE of " + count + " node ids");
+                    throw new FuseException((int) -r, "FUSE_NOTIFY_PRUNE of node ids " + from + ".." + (from + n)
+                            + " of " + count + " (the ones before were sent)");
                 }
             }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The connection is ending: waits for calls that are writing, and fails later ones with {@code ENODEV}. */
+    void close() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 }

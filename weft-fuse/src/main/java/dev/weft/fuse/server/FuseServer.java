@@ -83,6 +83,8 @@ public final class FuseServer implements AutoCloseable {
     private final FuseDevice device;
     private final FuseFilesystem fs;
     private final FuseConnectionInfo connection;
+    /** The file system's notifier: closed before the descriptor is (see {@link #release}). */
+    private final ChannelNotifier notifier;
     private final List<Reader> readers;
     private final List<RingQueue> ringQueues;
     private final List<Thread> threads;
@@ -103,11 +105,13 @@ public final class FuseServer implements AutoCloseable {
     private final Thread shutdownHook;
     private final Builder config;
 
-    private FuseServer(Builder b, FuseDevice device, FuseConnectionInfo connection, Arena arena) throws IOException {
+    private FuseServer(Builder b, FuseDevice device, FuseConnectionInfo connection, ChannelNotifier notifier,
+                       Arena arena) throws IOException {
         this.config = b;
         this.device = device;
         this.fs = b.fs;
         this.connection = connection;
+        this.notifier = notifier;
         this.arena = arena;
         this.inFlight = new InFlightRequests();
         boolean uring = b.transport == Transport.IO_URING;
@@ -342,6 +346,7 @@ public final class FuseServer implements AutoCloseable {
         try {
             destroyOnce();
         } finally {
+            notifier.close(); // before the descriptor goes: a notification in flight finishes first
             channels.forEach(FuseChannel::close);
             try {
                 device.close();
@@ -539,6 +544,7 @@ public final class FuseServer implements AutoCloseable {
             FuseDevice device = FuseDevice.mount(mountpoint, options, mounter);
             Arena arena = Arena.ofShared();
             FuseServer server;
+            ChannelNotifier notifier = null;
             try {
                 FuseConnectionInfo info = negotiate(device, arena);
                 if (transport == Transport.IO_URING
@@ -553,11 +559,15 @@ public final class FuseServer implements AutoCloseable {
                     }
                     info = info.withBackingFiles(new ChannelBackingFiles(device.channel()));
                 }
-                info = info.withNotifier(new ChannelNotifier(device.channel(), info.minor()));
+                notifier = new ChannelNotifier(device.channel(), info.minor());
+                info = info.withNotifier(notifier);
                 fs.init(info);
-                server = new FuseServer(this, device, info, arena);
+                server = new FuseServer(this, device, info, notifier, arena);
                 server.start();
             } catch (IOException | RuntimeException | Error e) {
+                if (notifier != null) {
+                    notifier.close(); // init may have handed it to the file system
+                }
                 try {
                     device.close();
                 } catch (IOException suppressed) {

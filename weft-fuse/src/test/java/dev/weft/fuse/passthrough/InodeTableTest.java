@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The pruner's choice of inodes ({@link InodeTable#unusedSince}). Descriptors are -1: the table only closes them, and
@@ -21,36 +22,54 @@ class InodeTableTest {
         return table.acquire(-1, 1, ino, type).nodeid;
     }
 
-    private long[] unused(int max) {
+    private long[] unused(int max, long pass, boolean clear) {
         long[] out = new long[16];
-        return Arrays.copyOf(out, table.unusedSince(out, max));
+        return Arrays.copyOf(out, table.unusedSince(out, max, pass, clear));
     }
 
     @Test
-    void anInodeIsACandidateOnlyAfterAScanFoundItUnusedAndFilesComeBeforeDirectories() throws Exception {
+    void filesComeBeforeDirectoriesAndAUsedInodeGetsASecondChance() throws Exception {
         long dir = add(10, FileMode.S_IFDIR);
         long a = add(11, S_IFREG);
         long b = add(12, S_IFREG);
-        assertArrayEquals(new long[0], unused(16), "new inodes count as used: the first scan clears them");
-        table.get(a); // a request names a after the scan: it gets a second chance
-        long[] chosen = unused(16);
-        assertArrayEquals(new long[] {b, dir}, chosen, "the file first, the directory after it");
-        long[] next = unused(16);
-        assertEquals(3, next.length, "a's bit was cleared by the previous scan: " + Arrays.toString(next));
-        assertEquals(dir, next[2], "directories last");
+        table.get(a); // a request names a: its bit is set
+        assertArrayEquals(new long[] {b, dir}, unused(16, 1, true), "looked up and not used since: b and dir, the"
+                + " file first; a's bit is cleared instead");
+        assertArrayEquals(new long[0], unused(16, 1, false), "a pass sends each inode once, and spares a for the"
+                + " rest of it");
+        assertArrayEquals(new long[] {a, b, dir}, unused(16, 2, true), "the next pass: a was not used since");
     }
 
     @Test
-    void theRootIsNeverChosenAndMaxBoundsTheChoice() throws Exception {
+    void aLookupThatFindsAKnownInodeCountsAsUse() throws Exception {
+        long a = add(11, S_IFREG);
+        assertEquals(a, add(11, S_IFREG), "the same (dev, ino): the same nodeid");
+        assertArrayEquals(new long[0], unused(16, 1, true));
+        assertArrayEquals(new long[] {a}, unused(16, 2, true));
+        table.addLookup(table.get(a));
+        assertArrayEquals(new long[0], unused(16, 3, true));
+    }
+
+    @Test
+    void laterRoundsOfAPassDoNotClearBitsAndTheRootIsNeverChosen() throws Exception {
+        long a = add(11, S_IFREG);
+        long b = add(12, S_IFREG);
+        table.get(a);
+        assertArrayEquals(new long[] {b}, unused(1, 1, false), "a round without clearing: b; a's bit stays set");
+        assertArrayEquals(new long[0], unused(16, 1, false));
+        for (long n : unused(16, 2, true)) {
+            assertNotEquals(a, n, "a's bit was set: pass 2 clears it and does not choose a");
+            assertNotEquals(InodeTable.ROOT_NODEID, n);
+        }
+        assertArrayEquals(new long[] {a, b}, unused(16, 3, true));
+    }
+
+    @Test
+    void maxBoundsTheChoice() throws Exception {
         for (int i = 0; i < 5; i++) {
             add(100 + i, S_IFREG);
         }
-        unused(16);
-        assertEquals(2, unused(2).length);
-        long[] all = unused(16);
-        assertEquals(5, all.length, "bits stay clear until a request names the inode");
-        for (long n : all) {
-            org.junit.jupiter.api.Assertions.assertNotEquals(InodeTable.ROOT_NODEID, n);
-        }
+        assertEquals(2, unused(2, 1, true).length);
+        assertEquals(3, unused(16, 1, false).length, "the rest of the pass");
     }
 }

@@ -157,7 +157,7 @@ class PassthroughFileTest extends PassthroughFixture {
     @Test
     void theCallersUmaskIsAppliedWhenTheKernelLeavesItToUs() throws Exception {
         fs.init(new dev.weft.fuse.FuseConnectionInfo(7, 31, 31,
-                dev.weft.fuse.proto.FuseKernelLayout.FUSE_DONT_MASK, 1 << 20, 1 << 20, null, null));
+                dev.weft.fuse.proto.FuseKernelLayout.FUSE_DONT_MASK, 1 << 20, 1 << 20, null));
         FuseEntry d = newEntry();
         fs.mkdir(ROOT_CALLER, ROOT, name("d"), 0777, 027, d);
         assertEquals(0750, d.attr().mode() & 07777);
