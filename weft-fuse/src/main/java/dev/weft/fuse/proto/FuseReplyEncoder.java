@@ -94,6 +94,91 @@ public final class FuseReplyEncoder {
         return len;
     }
 
+    /** The longest name a notification may carry: {@code NAME_MAX}, as for a name in a request. */
+    public static final int MAX_NOTIFY_NAME = 255;
+
+    /**
+     * Writes a {@code FUSE_NOTIFY_INVAL_INODE} message: drop the cached attributes of {@code nodeid} and, when
+     * {@code offset >= 0}, its cached data from {@code offset} for {@code length} bytes (0: to the end).
+     *
+     * @return the message's total length
+     */
+    public static long notifyInvalInode(MemorySegment out, long nodeid, long offset, long length) {
+        long body = FUSE_NOTIFY_INVAL_INODE_OUT.byteSize();
+        requireFits(out, HEADER_SIZE + body);
+        writeHeader(out, HEADER_SIZE + body, FUSE_NOTIFY_INVAL_INODE, 0);
+        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, nodeid);
+        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 8, offset);
+        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 16, length);
+        return HEADER_SIZE + body;
+    }
+
+    /**
+     * Writes a {@code FUSE_NOTIFY_INVAL_ENTRY} message: forget (or, with {@link FuseKernelLayout#FUSE_EXPIRE_ONLY}
+     * in {@code flags}, only expire) the cached entry {@code name} of directory {@code parent}.
+     *
+     * @param name the name's bytes: 1 to {@value #MAX_NOTIFY_NAME} of them, no '/' and no NUL
+     * @return the message's total length
+     */
+    public static long notifyInvalEntry(MemorySegment out, long parent, byte[] name, int flags) {
+        requireName(name);
+        long body = FUSE_NOTIFY_INVAL_ENTRY_OUT.byteSize();
+        long len = HEADER_SIZE + body + name.length + 1;
+        requireFits(out, len);
+        writeHeader(out, len, FUSE_NOTIFY_INVAL_ENTRY, 0);
+        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, parent);
+        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 8, name.length);
+        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 12, flags);
+        putName(out, HEADER_SIZE + body, name);
+        return len;
+    }
+
+    /**
+     * Writes a {@code FUSE_NOTIFY_DELETE} message: the entry {@code name} of directory {@code parent}, which named
+     * {@code child}, is gone; the kernel drops it as if it had unlinked it itself.
+     *
+     * @param name the name's bytes: 1 to {@value #MAX_NOTIFY_NAME} of them, no '/' and no NUL
+     * @return the message's total length
+     */
+    public static long notifyDelete(MemorySegment out, long parent, long child, byte[] name) {
+        requireName(name);
+        long body = FUSE_NOTIFY_DELETE_OUT.byteSize();
+        long len = HEADER_SIZE + body + name.length + 1;
+        requireFits(out, len);
+        writeHeader(out, len, FUSE_NOTIFY_DELETE, 0);
+        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, parent);
+        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 8, child);
+        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 16, name.length);
+        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 20, 0); // padding
+        putName(out, HEADER_SIZE + body, name);
+        return len;
+    }
+
+    private static void requireName(byte[] name) {
+        if (name.length < 1 || name.length > MAX_NOTIFY_NAME) {
+            throw new IllegalArgumentException("a name of " + name.length + " bytes: a notification names an entry"
+                    + " of 1.." + MAX_NOTIFY_NAME + " bytes");
+        }
+        for (byte b : name) {
+            if (b == '/' || b == 0) {
+                throw new IllegalArgumentException("a name with a '" + (b == 0 ? "\\0" : "/") + "' in it: a"
+                        + " notification names one entry of a directory");
+            }
+        }
+    }
+
+    private static void putName(MemorySegment out, long at, byte[] name) {
+        MemorySegment.copy(name, 0, out, JAVA_BYTE, at, name.length);
+        out.set(JAVA_BYTE, at + name.length, (byte) 0);
+    }
+
+    private static void requireFits(MemorySegment out, long len) {
+        if (len > out.byteSize()) {
+            throw new IllegalArgumentException("a " + len + "-byte notification does not fit the " + out.byteSize()
+                    + "-byte buffer");
+        }
+    }
+
     private static void writeHeader(MemorySegment out, long len, int error, long unique) {
         OUT_HEADER_LEN.set(out, (int) len);
         OUT_HEADER_ERROR.set(out, error);

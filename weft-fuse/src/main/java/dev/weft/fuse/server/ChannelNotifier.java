@@ -20,6 +20,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class ChannelNotifier implements FuseNotifier {
     /** FUSE_NOTIFY_PRUNE's protocol minor version. */
     static final int PRUNE_MINOR = 45;
+    /** FUSE_EXPIRE_ONLY's protocol minor version. */
+    static final int EXPIRE_ONLY_MINOR = 38;
+    /** Room for any notification but a prune: header, the largest body, a name and its NUL. */
+    private static final long SMALL_MESSAGE = 16 + 24 + FuseReplyEncoder.MAX_NOTIFY_NAME + 1;
 
     private final FuseChannel channel;
     private final int minor;
@@ -51,16 +55,13 @@ final class ChannelNotifier implements FuseNotifier {
         int perMessage = Math.min(count, FuseReplyEncoder.MAX_PRUNE_NODEIDS);
         lock.readLock().lock();
         try (Arena a = Arena.ofConfined()) {
-            if (closed) {
-                throw new FuseException(LinuxErrno.ENODEV, "the FUSE connection has ended");
-            }
+            requireOpen();
             MemorySegment buf = a.allocate(FuseReplyEncoder.headerSize()
                     + FuseKernelLayout.FUSE_NOTIFY_PRUNE_OUT.byteSize() + 8L * perMessage, 8);
             MemorySegment callState = FuseChannel.newCallState(a);
             for (int from = 0; from < count; from += perMessage) {
                 int n = Math.min(perMessage, count - from);
-                long len = FuseReplyEncoder.notifyPrune(buf, nodeids, from, n);
-                long r = channel.write(callState, buf, len);
+                long r = channel.write(callState, buf, FuseReplyEncoder.notifyPrune(buf, nodeids, from, n));
                 if (r < 0) {
                     throw new FuseException((int) -r, "FUSE_NOTIFY_PRUNE of node ids " + from + ".." + (from + n)
                             + " of " + count + " (the ones before were sent)");
@@ -68,6 +69,55 @@ final class ChannelNotifier implements FuseNotifier {
             }
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean invalInode(long nodeid, long offset, long length) throws FuseException {
+        return send("FUSE_NOTIFY_INVAL_INODE of node " + nodeid,
+                buf -> FuseReplyEncoder.notifyInvalInode(buf, nodeid, offset, length));
+    }
+
+    @Override
+    public boolean invalEntry(long parent, byte[] name, boolean expireOnly) throws FuseException {
+        if (expireOnly && minor < EXPIRE_ONLY_MINOR) {
+            throw new FuseException(LinuxErrno.ENOSYS, "FUSE_EXPIRE_ONLY needs FUSE 7." + EXPIRE_ONLY_MINOR
+                    + "; this connection speaks 7." + minor);
+        }
+        int flags = expireOnly ? FuseKernelLayout.FUSE_EXPIRE_ONLY : 0;
+        return send("FUSE_NOTIFY_INVAL_ENTRY in node " + parent,
+                buf -> FuseReplyEncoder.notifyInvalEntry(buf, parent, name, flags));
+    }
+
+    @Override
+    public boolean delete(long parent, long child, byte[] name) throws FuseException {
+        return send("FUSE_NOTIFY_DELETE of node " + child + " in node " + parent,
+                buf -> FuseReplyEncoder.notifyDelete(buf, parent, child, name));
+    }
+
+    /** Encodes (which checks the arguments) and writes one message; false for the kernel's ENOENT. */
+    private boolean send(String what, java.util.function.ToLongFunction<MemorySegment> encode) throws FuseException {
+        lock.readLock().lock();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(SMALL_MESSAGE, 8);
+            long len = encode.applyAsLong(buf);
+            requireOpen();
+            long r = channel.write(FuseChannel.newCallState(a), buf, len);
+            if (r == -LinuxErrno.ENOENT) {
+                return false;
+            }
+            if (r < 0) {
+                throw new FuseException((int) -r, what);
+            }
+            return true;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void requireOpen() throws FuseException {
+        if (closed) {
+            throw new FuseException(LinuxErrno.ENODEV, "the FUSE connection has ended");
         }
     }
 

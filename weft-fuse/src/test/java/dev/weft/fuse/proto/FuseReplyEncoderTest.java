@@ -162,4 +162,45 @@ class FuseReplyEncoderTest {
         assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyPrune(out, ids, 0, 5));
         assertEquals(64, FuseReplyEncoder.notifyPrune(out, ids, 0, 4));
     }
+
+    @Test
+    void invalidationMessagesCarryTheirStructAndTheNameWithItsNul() {
+        MemorySegment out = arena.allocate(512, 8);
+        out.fill((byte) 0x5a);
+        long len = FuseReplyEncoder.notifyInvalInode(out, 7, -1, 0);
+        assertEquals(OUT + 24, len);
+        assertEquals(FUSE_NOTIFY_INVAL_INODE, (int) OUT_HEADER_ERROR.get(out));
+        assertEquals(7L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT));
+        assertEquals(-1L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 8));
+
+        out.fill((byte) 0x5a);
+        len = FuseReplyEncoder.notifyInvalEntry(out, 1, b("abc"), FUSE_EXPIRE_ONLY);
+        assertEquals(OUT + 16 + 4, len, "header, fuse_notify_inval_entry_out, the name and its NUL");
+        assertEquals((int) len, (int) OUT_HEADER_LEN.get(out));
+        assertEquals(0L, (long) OUT_HEADER_UNIQUE.get(out));
+        assertEquals(3, out.get(java.lang.foreign.ValueLayout.JAVA_INT, OUT + 8), "namelen, without the NUL");
+        assertEquals(FUSE_EXPIRE_ONLY, out.get(java.lang.foreign.ValueLayout.JAVA_INT, OUT + 12));
+        assertEquals("abc", new String(out.asSlice(OUT + 16, 3).toArray(JAVA_BYTE), StandardCharsets.US_ASCII));
+        assertEquals(0, out.get(JAVA_BYTE, OUT + 19));
+
+        out.fill((byte) 0x5a);
+        len = FuseReplyEncoder.notifyDelete(out, 1, 9, b("z"));
+        assertEquals(OUT + 24 + 2, len);
+        assertEquals(FUSE_NOTIFY_DELETE, (int) OUT_HEADER_ERROR.get(out));
+        assertEquals(9L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 8), "child");
+        assertEquals(1, out.get(java.lang.foreign.ValueLayout.JAVA_INT, OUT + 16));
+        assertEquals(0, out.get(java.lang.foreign.ValueLayout.JAVA_INT, OUT + 20), "padding");
+    }
+
+    @Test
+    void aNotificationNameMustBeOneEntry() {
+        MemorySegment out = arena.allocate(512, 8);
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyInvalEntry(out, 1, b(""), 0));
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyInvalEntry(out, 1, b("a/b"), 0));
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyDelete(out, 1, 2, new byte[] {'a', 0}));
+        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyDelete(out, 1, 2, new byte[256]));
+        assertThrows(IllegalArgumentException.class,
+                () -> FuseReplyEncoder.notifyInvalEntry(arena.allocate(24, 8), 1, b("abc"), 0));
+        assertEquals(OUT + 16 + 256, FuseReplyEncoder.notifyInvalEntry(out, 1, "n".repeat(255).getBytes(), 0));
+    }
 }
