@@ -116,11 +116,14 @@ final class InodePruner {
     }
 
     private void run() {
-        long[] ids = new long[Math.max(1, Math.min(budget, 65_536))];
+        long[] ids = null;
         while (!stopped) {
             if (!requested.getAndSet(false)) {
                 LockSupport.park(this);
                 continue;
+            }
+            if (ids == null) {
+                ids = new long[Math.max(1, Math.min(budget, 65_536))]; // at the first pass: most mounts never prune
             }
             try {
                 pass(ids);
