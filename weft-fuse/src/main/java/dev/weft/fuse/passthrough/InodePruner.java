@@ -17,15 +17,16 @@ import java.util.concurrent.locks.LockSupport;
  * of them).
  *
  * <h2>A pass</h2>
- * When a lookup takes the count above the trigger (the budget, at first) or a call fails with {@code EMFILE}, a
- * daemon thread runs a pass: it asks the kernel to forget inodes whose reference bit is clear
- * ({@link InodeTable#unusedSince}: not named by a request since the previous pass cleared it, or never since their
- * lookup), with {@code FUSE_NOTIFY_PRUNE} (FUSE 7.45), waits for the FORGETs that close their descriptors, and goes
- * on in rounds until the count is down to half the budget, or a round freed less than an eighth of what it asked
- * for: the kernel keeps inodes it still uses (open files, working directories, directories with cached entries).
- * The next pass then waits until the count has grown a quarter of the budget past where this one ended, so a
- * working set larger than the budget is not rescanned at every lookup. A pruned name costs one LOOKUP the next time
- * it is used, and a pruned file its page cache.
+ * When a lookup takes the count above the budget, or a call fails with {@code EMFILE}, a daemon thread runs a pass:
+ * it asks the kernel to forget inodes whose reference bit is clear ({@link InodeTable#unusedSince}: not named by a
+ * request since the previous pass cleared it, or never since their lookup), with {@code FUSE_NOTIFY_PRUNE}
+ * (FUSE 7.45), waits for the FORGETs that close their descriptors, and goes on in rounds until the count is down to
+ * half the budget, or a round freed less than an eighth of what it asked for: the kernel keeps inodes it still uses
+ * (open files, working directories, directories with cached entries), and inodes used since the last pass get a
+ * second chance. A pass that leaves the count above the budget is followed by another after 50 ms, then after twice
+ * as long each time, up to 5 s, however many lookups ask meanwhile: a working set larger than the budget is not
+ * rescanned at every lookup, and the count still comes back within the budget once the kernel lets go. A pruned
+ * name costs one LOOKUP the next time it is used, and a pruned file its page cache.
  *
  * <h2>Errors</h2>
  * {@code ENODEV} (the connection ended) ends the pass quietly; another error is logged (once per errno) and the
@@ -38,6 +39,9 @@ final class InodePruner {
     /** Rounds per pass, at most. */
     private static final int MAX_ROUNDS = 16;
     private static final long ERROR_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** First and longest wait before a pass that ended above the budget is tried again. */
+    private static final long RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final InodeTable inodes;
     private final int budget;
@@ -46,8 +50,6 @@ final class InodePruner {
     private final AtomicLong prunedNodeids = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
     private final java.util.Set<Integer> loggedErrnos = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** A lookup that takes the count above this wakes the pruner; written by the pruner after each pass. */
-    private volatile int triggerAbove;
     private volatile FuseNotifier notifier;
     private volatile Thread thread;
     private volatile boolean stopped;
@@ -57,7 +59,6 @@ final class InodePruner {
         this.inodes = inodes;
         this.budget = budget;
         this.target = budget / 2;
-        this.triggerAbove = budget;
     }
 
     int budget() {
@@ -88,14 +89,14 @@ final class InodePruner {
         }
     }
 
-    /** After a lookup counted an inode: wakes the pruner if the table has grown past the trigger. */
+    /** After a lookup counted an inode: wakes the pruner if the table is over budget. */
     void afterLookup() {
-        if (thread != null && inodes.size() > triggerAbove) {
+        if (thread != null && inodes.size() > budget) {
             request();
         }
     }
 
-    /** Asks for a pass (a call failed with {@code EMFILE}, or the table is over the trigger). */
+    /** Asks for a pass (a call failed with {@code EMFILE}, or the table is over budget). */
     void request() {
         Thread t = thread;
         if (t != null && !requested.getAndSet(true)) {
@@ -117,16 +118,33 @@ final class InodePruner {
 
     private void run() {
         long[] ids = null;
+        long retryNanos = RETRY_MIN_NANOS;
+        long notBefore = System.nanoTime();
         while (!stopped) {
-            if (!requested.getAndSet(false)) {
+            if (!requested.get()) {
                 LockSupport.park(this);
                 continue;
             }
+            long wait = notBefore - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait); // requests meanwhile make one pass
+                continue;
+            }
+            requested.set(false);
             if (ids == null) {
                 ids = new long[Math.max(1, Math.min(budget, 65_536))]; // at the first pass: most mounts never prune
             }
             try {
                 pass(ids);
+                if (inodes.size() > budget) {
+                    // the kernel kept more than the budget (FORGETs still to come, inodes still in use): another pass
+                    // later, backing off while it keeps them
+                    notBefore = System.nanoTime() + retryNanos;
+                    retryNanos = Math.min(2 * retryNanos, RETRY_MAX_NANOS);
+                    requested.set(true);
+                } else {
+                    retryNanos = RETRY_MIN_NANOS;
+                }
             } catch (FuseException | RuntimeException e) {
                 int errno = e instanceof FuseException f ? f.errno() : 0;
                 if (errno == LinuxErrno.ENODEV) {
@@ -136,7 +154,7 @@ final class InodePruner {
                     LOG.log(System.Logger.Level.WARNING, "passthrough: pruning inodes failed; trying again in a"
                             + " second (until it works, lookups beyond " + budget + " inodes may fail with EMFILE)", e);
                 }
-                LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
+                notBefore = System.nanoTime() + ERROR_BACKOFF_NANOS;
                 requested.set(true); // the work is still to do
             }
         }
@@ -159,8 +177,6 @@ final class InodePruner {
                 break; // the kernel holds on to most of what it was asked for
             }
         }
-        int after = inodes.size();
-        triggerAbove = after <= target ? budget : Math.max(budget, after + budget / 4);
     }
 
     /** Waits until the count stops falling (the FORGETs of a prune have come), at most {@link #FORGET_WAIT_NANOS}. */
