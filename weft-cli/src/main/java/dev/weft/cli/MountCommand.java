@@ -218,8 +218,7 @@ final class MountCommand {
         Thread hook = Thread.ofPlatform().name("weft-mount-shutdown").unstarted(() -> {
             try {
                 server.close();
-                out.printf("weft: %s unmounted after %d requests%n", a.mountpoint(),
-                        server.stats().stream().mapToLong(FuseServerStats::requests).sum());
+                out.println(unmounted(a, server, fs));
                 out.flush();
             } catch (IOException e) {
                 err.println("weft mount: " + e.getMessage());
@@ -245,9 +244,16 @@ final class MountCommand {
             return 0;
         }
         // no fs.close() here: the server destroys the file system (which closes it) once no handler runs
-        long requests = server.stats().stream().mapToLong(FuseServerStats::requests).sum();
-        out.printf("weft: %s unmounted after %d requests%n", a.mountpoint(), requests);
+        out.println(unmounted(a, server, fs));
         return 0;
+    }
+
+    /** The line {@code mount} ends with: requests served, and inodes the passthrough had the kernel forget. */
+    private static String unmounted(MountArgs a, FuseServer server, PassthroughFilesystem fs) {
+        long requests = server.stats().stream().mapToLong(FuseServerStats::requests).sum();
+        long pruned = fs.prunedNodeids();
+        return "weft: " + a.mountpoint() + " unmounted after " + requests + " requests"
+                + (pruned > 0 ? "; " + pruned + " inodes pruned to stay within " + fs.inodeBudget() : "");
     }
 
     static int umount(String[] args, PrintStream out, PrintStream err) {
