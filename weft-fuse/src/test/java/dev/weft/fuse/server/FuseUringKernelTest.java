@@ -162,6 +162,20 @@ class FuseUringKernelTest {
     }
 
     @Test
+    void notificationsReachTheKernelUnderIoUringToo() throws Exception {
+        FuseNotifierKernelTest.CachingFilesystem fs = new FuseNotifierKernelTest.CachingFilesystem();
+        fs.put("a", "one");
+        try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).unmountOnExit(false)
+                .mount(mnt)) {
+            assertEquals("one", Files.readString(mnt.resolve("a")));
+            fs.change("a", "two");
+            assertEquals("one", Files.readString(mnt.resolve("a")), "the kernel serves its cached pages");
+            assertTrue(fs.notifier.invalInode(fs.names.get("a"), 0, 0));
+            assertEquals("two", Files.readString(mnt.resolve("a")));
+        }
+    }
+
+    @Test
     void anUnmountFromOutsideEndsTheQueues() throws Exception {
         FuseServerKernelTest.assertAnOutsideUnmountEndsTheServer(
                 FuseServer.builder(new MemoryFilesystem().put("a", "x")).transport(Transport.IO_URING), mnt);
