@@ -35,8 +35,10 @@ public interface FuseNotifier {
      * kernel's back (a network file system, a passthrough whose source others write) with attributes or pages cached
      * ({@code FOPEN_KEEP_CACHE}).
      *
-     * <p>Do not call it from a handler of a READ or WRITE of the same inode: the kernel waits for the pages that
-     * request holds. Another thread is fine.
+     * <p>With {@code offset < 0} (attributes only) it takes no page and is safe from anywhere. With pages, the kernel
+     * locks each cached page of the range and waits for writeback (under the write-back cache it writes dirty pages
+     * back first: a WRITE request some other server thread must answer). So not from a handler of a READ or WRITE
+     * of that inode, nor from code holding a lock such a handler needs.
      *
      * @return false when the kernel has no such inode cached (nothing to drop)
      * @throws FuseException {@code ENODEV} when the connection has ended, else the errno of the kernel's write
@@ -49,10 +51,11 @@ public interface FuseNotifier {
      * (FUSE 7.38) it only marks the entry expired, so that the next use looks it up again while the entry keeps
      * working for those who hold it.
      *
-     * <p>The kernel takes the directory's lock: do not call it from a handler of a request on that directory (a
-     * LOOKUP, CREATE, UNLINK, ... in it), which holds the lock and waits for the reply.
+     * <p>The kernel takes the directory's lock, exclusively. So not from a handler of a request that holds it, any
+     * request on or in that directory: LOOKUP, CREATE, MKDIR, MKNOD, SYMLINK, LINK, UNLINK, RMDIR, RENAME from or into
+     * it, READDIR and READDIRPLUS of it, SETATTR or SETXATTR of it; nor from code holding a lock such a handler needs.
      *
-     * @param name the entry's name as the file system's bytes: 1 to 255 of them, no '/' and no NUL
+     * @param name the entry's name as the file system's bytes: 1 to 1,024 of them, no '/' and no NUL
      * @return false when the kernel has no such entry cached
      * @throws FuseException {@code ENOSYS} for {@code expireOnly} on a connection older than 7.38, {@code ENODEV} when
      *                       the connection has ended, else the errno of the kernel's write
@@ -61,13 +64,18 @@ public interface FuseNotifier {
 
     /**
      * {@code FUSE_NOTIFY_DELETE}: the entry {@code name} of directory {@code parent}, which named {@code child}, was
-     * removed behind the kernel's back; the kernel drops it as it would after an unlink of its own (an entry that
-     * now names another inode is left alone). Same lock rule as {@link #invalEntry}.
+     * removed behind the kernel's back. The kernel drops the entry (as {@link #invalEntry} does, whatever it names
+     * now) and, if it named {@code child}, deletes it from its caches as after an unlink of its own.
      *
-     * @param name the entry's name as the file system's bytes: 1 to 255 of them, no '/' and no NUL
-     * @return false when the kernel has no such entry cached
-     * @throws FuseException {@code ENODEV} when the connection has ended, else the errno of the kernel's write (e.g.
-     *                       {@code ENOTEMPTY} for a directory the kernel still knows children of)
+     * <p>The kernel locks the directory, as {@link #invalEntry}, and also the child, exclusively: so not from a
+     * handler of a request on the child either (SETATTR, WRITE, FALLOCATE, FSYNC, SETXATTR, REMOVEXATTR, and for a
+     * directory READDIR, READDIRPLUS and LOOKUP in it), nor from code holding a lock such a handler needs.
+     *
+     * @param name the entry's name as the file system's bytes: 1 to 1,024 of them, no '/' and no NUL
+     * @return false when the kernel had no such entry cached, or the entry named another inode (dropped all the same)
+     * @throws FuseException {@code ENODEV} when the connection has ended, else the errno of the kernel's write, after
+     *                       the entry was dropped: {@code ENOTEMPTY} for a directory with cached entries in use,
+     *                       {@code EBUSY} for a mount point, {@code ENOTDIR} when {@code parent} is not a directory
      */
     boolean delete(long parent, long child, byte[] name) throws FuseException;
 }

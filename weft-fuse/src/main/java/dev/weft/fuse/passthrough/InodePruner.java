@@ -23,10 +23,12 @@ import java.util.concurrent.locks.LockSupport;
  * (FUSE 7.45), waits for the FORGETs that close their descriptors, and goes on in rounds until the count is down to
  * half the budget, or a round freed less than an eighth of what it asked for: the kernel keeps inodes it still uses
  * (open files, working directories, directories with cached entries), and inodes used since the last pass get a
- * second chance. A pass that leaves the count above the budget is followed by another after 50 ms, then after twice
- * as long each time, up to 5 s, however many lookups ask meanwhile: a working set larger than the budget is not
- * rescanned at every lookup, and the count still comes back within the budget once the kernel lets go. A pruned
- * name costs one LOOKUP the next time it is used, and a pruned file its page cache.
+ * second chance. A pass that leaves the count above the budget is followed by another after 50 ms, however many
+ * lookups ask meanwhile, and that wait doubles (up to 5 s) while passes free less than an eighth of what they ask
+ * for: a working set larger than the budget is not rescanned at every lookup, and the count still comes back within
+ * the budget once the kernel lets go. Such a retry takes only inodes whose bit is already clear, so it does not cut
+ * a used inode's second chance short. A call that fails with {@code EMFILE} starts a pass at once, back-off or not.
+ * A pruned name costs one LOOKUP the next time it is used, and a pruned file its page cache.
  *
  * <h2>Errors</h2>
  * {@code ENODEV} (the connection ended) ends the pass quietly; another error is logged (once per errno) and the
@@ -53,6 +55,8 @@ final class InodePruner {
     private volatile FuseNotifier notifier;
     private volatile Thread thread;
     private volatile boolean stopped;
+    /** Set by {@link #requestNow}: the next pass ignores the back-off. */
+    private volatile boolean urgent;
 
     /** {@code budget} 0: never prune. */
     InodePruner(InodeTable inodes, int budget) {
@@ -96,10 +100,20 @@ final class InodePruner {
         }
     }
 
-    /** Asks for a pass (a call failed with {@code EMFILE}, or the table is over budget). */
+    /** Asks for a pass: the table is over budget. One waiting for its back-off still waits. */
     void request() {
         Thread t = thread;
         if (t != null && !requested.getAndSet(true)) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Asks for a pass now, back-off or not: a call failed with {@code EMFILE}. */
+    void requestNow() {
+        Thread t = thread;
+        if (t != null) {
+            urgent = true;
+            requested.set(true);
             LockSupport.unpark(t);
         }
     }
@@ -120,30 +134,38 @@ final class InodePruner {
         long[] ids = null;
         long retryNanos = RETRY_MIN_NANOS;
         long notBefore = System.nanoTime();
+        boolean retry = false; // the pass to come is a back-off retry, which leaves reference bits alone
         while (!stopped) {
             if (!requested.get()) {
                 LockSupport.park(this);
                 continue;
             }
             long wait = notBefore - System.nanoTime();
-            if (wait > 0) {
+            if (wait > 0 && !urgent) {
                 LockSupport.parkNanos(this, wait); // requests meanwhile make one pass
                 continue;
             }
+            boolean now = urgent;
+            urgent = false;
             requested.set(false);
             if (ids == null) {
                 ids = new long[Math.max(1, Math.min(budget, 65_536))]; // at the first pass: most mounts never prune
             }
             try {
-                pass(ids);
-                if (inodes.size() > budget) {
+                int before = inodes.size();
+                int sent = pass(ids, !retry || now);
+                int after = inodes.size();
+                if (after > budget) {
                     // the kernel kept more than the budget (FORGETs still to come, inodes still in use): another pass
-                    // later, backing off while it keeps them
+                    // later; the wait doubles only while passes free little of what they ask for
+                    retryNanos = before - after >= sent / 8 && sent > 0 ? RETRY_MIN_NANOS
+                            : Math.min(2 * retryNanos, RETRY_MAX_NANOS);
                     notBefore = System.nanoTime() + retryNanos;
-                    retryNanos = Math.min(2 * retryNanos, RETRY_MAX_NANOS);
+                    retry = true;
                     requested.set(true);
                 } else {
                     retryNanos = RETRY_MIN_NANOS;
+                    retry = false;
                 }
             } catch (FuseException | RuntimeException e) {
                 int errno = e instanceof FuseException f ? f.errno() : 0;
@@ -160,23 +182,32 @@ final class InodePruner {
         }
     }
 
-    private void pass(long[] ids) throws FuseException {
+    /**
+     * One pass; {@code clearBits}: its first scan clears the reference bits it passes (a pass a lookup asked for),
+     * else it takes only inodes already clear (a back-off retry, which must not shorten the second chance).
+     *
+     * @return node ids sent
+     */
+    private int pass(long[] ids, boolean clearBits) throws FuseException {
         long pass = passes.incrementAndGet();
+        int sent = 0;
         for (int round = 0; round < MAX_ROUNDS && !stopped; round++) {
             int size = inodes.size();
             if (size <= target) {
                 break;
             }
-            int n = inodes.unusedSince(ids, size - target, pass, round == 0);
+            int n = inodes.unusedSince(ids, size - target, pass, clearBits && round == 0);
             if (n == 0) {
                 break; // everything left was used since the last pass: it gets its second chance
             }
             notifier.prune(ids, n);
             prunedNodeids.addAndGet(n);
+            sent += n;
             if (size - awaitForgets(size) < n / 8) {
                 break; // the kernel holds on to most of what it was asked for
             }
         }
+        return sent;
     }
 
     /** Waits until the count stops falling (the FORGETs of a prune have come), at most {@link #FORGET_WAIT_NANOS}. */

@@ -1053,7 +1053,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      */
     private int opened(int fd) throws FuseException {
         if (fd == -LinuxErrno.EMFILE || fd == -LinuxErrno.ENFILE) {
-            pruner.request();
+            pruner.requestNow();
         }
         return check(fd);
     }

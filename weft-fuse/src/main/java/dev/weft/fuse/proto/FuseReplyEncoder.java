@@ -94,8 +94,11 @@ public final class FuseReplyEncoder {
         return len;
     }
 
-    /** The longest name a notification may carry: {@code NAME_MAX}, as for a name in a request. */
-    public static final int MAX_NOTIFY_NAME = 255;
+    /**
+     * The longest name a notification may carry: the kernel refuses one longer than its {@code fc->name_max} with
+     * ENAMETOOLONG, which is 1,024 ({@code FUSE_NAME_LOW_MAX}, {@code FUSE_NAME_MAX} before Linux 6.14) or more.
+     */
+    public static final int MAX_NOTIFY_NAME = 1024;
 
     /**
      * Writes a {@code FUSE_NOTIFY_INVAL_INODE} message: drop the cached attributes of {@code nodeid} and, when

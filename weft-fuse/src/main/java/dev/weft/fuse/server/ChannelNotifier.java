@@ -13,9 +13,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * {@link FuseNotifier} through the connection's own {@code /dev/fuse} descriptor. Each call writes from a buffer of
- * its own (notifications are rare). Calls hold a read lock while they write; {@link #close}, which the server calls
- * before it closes the descriptor, takes the write lock, so no call writes to a descriptor number that is closed,
- * or already reused by another open; calls after it fail with {@code ENODEV}.
+ * its own (notifications are rare). Calls hold a read lock while they write, and check {@code closed} under it;
+ * {@link #close}, which the server calls before it closes the descriptor, sets {@code closed} and then takes the
+ * write lock, so no call writes to a descriptor number that is closed, or already reused by another open; calls
+ * after it fail with {@code ENODEV}. A write blocked in the kernel (an invalidation waiting for a directory lock
+ * that a request nobody will answer holds) is waited for {@link #CLOSE_WAIT_SECONDS} at most: it holds its own
+ * reference to the open file, so closing the descriptor under it is safe.
  */
 final class ChannelNotifier implements FuseNotifier {
     /** FUSE_NOTIFY_PRUNE's protocol minor version. */
@@ -27,8 +30,11 @@ final class ChannelNotifier implements FuseNotifier {
 
     private final FuseChannel channel;
     private final int minor;
+    /** How long {@link #close} waits for notifications being written. */
+    static final long CLOSE_WAIT_SECONDS = 5;
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lock
+    private volatile boolean closed;
 
     ChannelNotifier(FuseChannel channel, int minor) {
         this.channel = channel;
@@ -44,6 +50,9 @@ final class ChannelNotifier implements FuseNotifier {
     public void prune(long[] nodeids, int count) throws FuseException {
         if (count < 0 || count > nodeids.length) {
             throw new IllegalArgumentException("count " + count + " of " + nodeids.length + " node ids");
+        }
+        if (closed) {
+            throw ended();
         }
         if (!canPrune()) {
             throw new FuseException(LinuxErrno.ENOSYS, "FUSE_NOTIFY_PRUNE needs FUSE 7." + PRUNE_MINOR
@@ -80,6 +89,9 @@ final class ChannelNotifier implements FuseNotifier {
 
     @Override
     public boolean invalEntry(long parent, byte[] name, boolean expireOnly) throws FuseException {
+        if (closed) {
+            throw ended();
+        }
         if (expireOnly && minor < EXPIRE_ONLY_MINOR) {
             throw new FuseException(LinuxErrno.ENOSYS, "FUSE_EXPIRE_ONLY needs FUSE 7." + EXPIRE_ONLY_MINOR
                     + "; this connection speaks 7." + minor);
@@ -117,17 +129,31 @@ final class ChannelNotifier implements FuseNotifier {
 
     private void requireOpen() throws FuseException {
         if (closed) {
-            throw new FuseException(LinuxErrno.ENODEV, "the FUSE connection has ended");
+            throw ended();
         }
     }
 
-    /** The connection is ending: waits for calls that are writing, and fails later ones with {@code ENODEV}. */
-    void close() {
-        lock.writeLock().lock();
+    private static FuseException ended() {
+        return new FuseException(LinuxErrno.ENODEV, "the FUSE connection has ended");
+    }
+
+    /**
+     * The connection is ending: fails later calls with {@code ENODEV} and waits for calls that are writing, at most
+     * {@link #CLOSE_WAIT_SECONDS}.
+     *
+     * @return false when a call was still writing after that
+     */
+    boolean close() {
+        closed = true;
+        boolean quiet = false;
         try {
-            closed = true;
-        } finally {
+            quiet = lock.writeLock().tryLock(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (quiet) {
             lock.writeLock().unlock();
         }
+        return quiet;
     }
 }

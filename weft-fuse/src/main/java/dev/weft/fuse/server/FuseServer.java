@@ -346,7 +346,10 @@ public final class FuseServer implements AutoCloseable {
         try {
             destroyOnce();
         } finally {
-            notifier.close(); // before the descriptor goes: a notification in flight finishes first
+            if (!notifier.close()) { // before the descriptor goes: a notification in flight finishes first
+                config.errorHandler.accept("a FUSE notification was still being written after "
+                        + ChannelNotifier.CLOSE_WAIT_SECONDS + " s; closing /dev/fuse under it", null);
+            }
             channels.forEach(FuseChannel::close);
             try {
                 device.close();

@@ -167,11 +167,12 @@ class FuseReplyEncoderTest {
     void invalidationMessagesCarryTheirStructAndTheNameWithItsNul() {
         MemorySegment out = arena.allocate(512, 8);
         out.fill((byte) 0x5a);
-        long len = FuseReplyEncoder.notifyInvalInode(out, 7, -1, 0);
+        long len = FuseReplyEncoder.notifyInvalInode(out, 7, -1, 4096);
         assertEquals(OUT + 24, len);
         assertEquals(FUSE_NOTIFY_INVAL_INODE, (int) OUT_HEADER_ERROR.get(out));
-        assertEquals(7L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT));
-        assertEquals(-1L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 8));
+        assertEquals(7L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT), "ino");
+        assertEquals(-1L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 8), "off");
+        assertEquals(4096L, out.get(java.lang.foreign.ValueLayout.JAVA_LONG, OUT + 16), "len");
 
         out.fill((byte) 0x5a);
         len = FuseReplyEncoder.notifyInvalEntry(out, 1, b("abc"), FUSE_EXPIRE_ONLY);
@@ -194,13 +195,14 @@ class FuseReplyEncoderTest {
 
     @Test
     void aNotificationNameMustBeOneEntry() {
-        MemorySegment out = arena.allocate(512, 8);
+        MemorySegment out = arena.allocate(2048, 8);
         assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyInvalEntry(out, 1, b(""), 0));
         assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyInvalEntry(out, 1, b("a/b"), 0));
         assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyDelete(out, 1, 2, new byte[] {'a', 0}));
-        assertThrows(IllegalArgumentException.class, () -> FuseReplyEncoder.notifyDelete(out, 1, 2, new byte[256]));
+        assertThrows(IllegalArgumentException.class,
+                () -> FuseReplyEncoder.notifyDelete(out, 1, 2, "n".repeat(1025).getBytes()));
         assertThrows(IllegalArgumentException.class,
                 () -> FuseReplyEncoder.notifyInvalEntry(arena.allocate(24, 8), 1, b("abc"), 0));
-        assertEquals(OUT + 16 + 256, FuseReplyEncoder.notifyInvalEntry(out, 1, "n".repeat(255).getBytes(), 0));
+        assertEquals(OUT + 16 + 1025, FuseReplyEncoder.notifyInvalEntry(out, 1, "n".repeat(1024).getBytes(), 0));
     }
 }
