@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,20 +95,37 @@ class FuseNotifierKernelTest {
     @Test
     void invalEntryAndExpireOnlyMakeTheKernelLookANameUpAgain() throws Exception {
         fs.put("b", "bee").put("d", "dee");
-        try (FuseServer server = FuseServer.builder(fs).unmountOnExit(false).mount(mnt)) {
-            assertTrue(Files.exists(mnt.resolve("b")));
-            assertTrue(Files.exists(mnt.resolve("d")));
+        try (FuseServer server = FuseServer.builder(fs).unmountOnExit(false).mount(mnt);
+             FileChannel b = FileChannel.open(mnt.resolve("b"));
+             FileChannel d = FileChannel.open(mnt.resolve("d"))) {
             fs.names.remove("b");
             fs.names.remove("d");
             assertTrue(Files.exists(mnt.resolve("b")), "the kernel serves its cached entry");
             assertTrue(fs.notifier.invalEntry(1, name("b"), false));
+            // dropped: the open file's path in /proc now says so
+            assertEquals(mnt.resolve("b") + " (deleted)", openPath("b"));
             assertFalse(Files.exists(mnt.resolve("b")));
             if (server.connection().minor() >= 38) { // FUSE_EXPIRE_ONLY
                 assertTrue(Files.exists(mnt.resolve("d")));
                 assertTrue(fs.notifier.invalEntry(1, name("d"), true));
+                assertEquals(mnt.resolve("d").toString(), openPath("d"), "only expired: the entry is still there");
                 assertFalse(Files.exists(mnt.resolve("d")), "expired: looked up again");
             }
             assertFalse(fs.notifier.invalEntry(1, name("never-looked-up"), false));
+        }
+    }
+
+    /** The path /proc/self/fd gives for this process's open file of {@code name} in the mount. */
+    private String openPath(String name) throws java.io.IOException {
+        String prefix = mnt.resolve(name).toString();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (java.io.IOException e) {
+                    return ""; // closed meanwhile (the listing's own descriptor)
+                }
+            }).filter(p -> p.equals(prefix) || p.equals(prefix + " (deleted)")).findFirst().orElse("(not open)");
         }
     }
 
