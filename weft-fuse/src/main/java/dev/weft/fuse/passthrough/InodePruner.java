@@ -40,14 +40,15 @@ final class InodePruner {
     private static final long FORGET_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Rounds per pass, at most. */
     private static final int MAX_ROUNDS = 16;
+    /** Node ids a round sends, at most (a larger excess takes more rounds, or passes). */
+    private static final int ROUND_MAX = 8_192;
     private static final long ERROR_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** First and longest wait before a pass that ended above the budget is tried again. */
     private static final long RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final InodeTable inodes;
-    private final int budget;
-    private final int target;
+    private final java.util.function.IntSupplier budget;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicLong prunedNodeids = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
@@ -58,15 +59,14 @@ final class InodePruner {
     /** Set by {@link #requestNow}: the next pass ignores the back-off. */
     private volatile boolean urgent;
 
-    /** {@code budget} 0: never prune. */
-    InodePruner(InodeTable inodes, int budget) {
+    /** {@code budget} says the budget whenever asked (it may change: see {@code PassthroughFilesystem}); 0: never. */
+    InodePruner(InodeTable inodes, java.util.function.IntSupplier budget) {
         this.inodes = inodes;
         this.budget = budget;
-        this.target = budget / 2;
     }
 
     int budget() {
-        return budget;
+        return budget.getAsInt();
     }
 
     /** Node ids sent in prunes so far. */
@@ -79,12 +79,12 @@ final class InodePruner {
      * first time. Not at all when there is no budget, no notifier, or a connection older than 7.45 (logged once).
      */
     synchronized void start(FuseNotifier n) {
-        if (stopped || budget <= 0 || n == null) {
+        if (stopped || budget() <= 0 || n == null) {
             return;
         }
         if (!n.canPrune()) {
             LOG.log(System.Logger.Level.INFO, "passthrough: this kernel's FUSE cannot prune inodes (FUSE_NOTIFY_PRUNE"
-                    + " needs 7.45): beyond about " + budget + " inodes in use, lookups may fail with EMFILE");
+                    + " needs 7.45): beyond about " + budget() + " inodes in use, lookups may fail with EMFILE");
             return;
         }
         notifier = n;
@@ -95,7 +95,7 @@ final class InodePruner {
 
     /** After a lookup counted an inode: wakes the pruner if the table is over budget. */
     void afterLookup() {
-        if (thread != null && inodes.size() > budget) {
+        if (thread != null && inodes.size() > budget()) {
             request();
         }
     }
@@ -149,13 +149,13 @@ final class InodePruner {
             urgent = false;
             requested.set(false);
             if (ids == null) {
-                ids = new long[Math.max(1, Math.min(budget, 65_536))]; // at the first pass: most mounts never prune
+                ids = new long[ROUND_MAX]; // at the first pass: most mounts never prune
             }
             try {
                 int before = inodes.size();
                 int sent = pass(ids, !retry || now);
                 int after = inodes.size();
-                if (after > budget) {
+                if (after > budget()) {
                     // the kernel kept more than the budget (FORGETs still to come, inodes still in use): another pass
                     // later; the wait doubles only while passes free little of what they ask for
                     retryNanos = before - after >= sent / 8 && sent > 0 ? RETRY_MIN_NANOS
@@ -174,7 +174,7 @@ final class InodePruner {
                 }
                 if (loggedErrnos.add(errno)) {
                     LOG.log(System.Logger.Level.WARNING, "passthrough: pruning inodes failed; trying again in a"
-                            + " second (until it works, lookups beyond " + budget + " inodes may fail with EMFILE)", e);
+                            + " second (until it works, lookups beyond " + budget() + " inodes may fail with EMFILE)", e);
                 }
                 notBefore = System.nanoTime() + ERROR_BACKOFF_NANOS;
                 requested.set(true); // the work is still to do
@@ -190,6 +190,7 @@ final class InodePruner {
      */
     private int pass(long[] ids, boolean clearBits) throws FuseException {
         long pass = passes.incrementAndGet();
+        int target = budget() / 2;
         int sent = 0;
         for (int round = 0; round < MAX_ROUNDS && !stopped; round++) {
             int size = inodes.size();

@@ -98,6 +98,14 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private final Path source;
     private final InodeTable inodes;
     private final InodePruner pruner;
+    /**
+     * Open passthroughs of this process that use the default inode budget: the descriptor limit is the process's,
+     * so they split it (each gets the default over their number, read afresh at every check).
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger DEFAULT_BUDGET_SHARERS =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final boolean sharesDefaultBudget;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final CallerOwnership ownership;
     private final Map<Long, DirHandle> dirs = new ConcurrentHashMap<>();
     private final AtomicLong nextDirHandle = new AtomicLong(1);
@@ -189,8 +197,15 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throw e;
         }
         this.inodes = new InodeTable(rootFd, dev, ino, type);
-        this.pruner = new InodePruner(inodes, options.inodeBudget() > 0 ? options.inodeBudget()
-                : defaultInodeBudget(fileLimit));
+        if (options.inodeBudget() > 0) {
+            int fixed = options.inodeBudget();
+            this.pruner = new InodePruner(inodes, () -> fixed);
+            this.sharesDefaultBudget = false;
+        } else {
+            int whole = defaultInodeBudget(fileLimit);
+            this.pruner = new InodePruner(inodes, () -> whole / Math.max(1, DEFAULT_BUDGET_SHARERS.get()));
+            this.sharesDefaultBudget = true;
+        }
         this.ownership = new CallerOwnership(ProcessCalls.geteuid(), ProcessCalls.getegid(), umask);
         this.entrySeconds = options.entryTimeout().getSeconds();
         this.entryNanos = options.entryTimeout().getNano();
@@ -198,6 +213,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         this.attrNanos = options.attrTimeout().getNano();
         this.keepCache = options.keepCache();
         this.flushIsNoOp = flushIsNoOp(FdCalls.fstatfsType(rootFd));
+        if (sharesDefaultBudget) {
+            DEFAULT_BUDGET_SHARERS.incrementAndGet(); // last: a constructor that failed shares nothing
+        }
     }
 
     /**
@@ -294,6 +312,9 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      */
     @Override
     public void close() {
+        if (closed.compareAndSet(false, true) && sharesDefaultBudget) {
+            DEFAULT_BUDGET_SHARERS.decrementAndGet();
+        }
         pruner.close();
         passthroughFiles.clear(); // backing ids end with the connection
         for (Integer fd : openFiles) {
@@ -970,7 +991,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return inodes.size();
     }
 
-    /** The inodes held before pruning starts ({@link PassthroughOptions#inodeBudget}); 0: never. */
+    /**
+     * The inodes held before pruning starts, now: {@link PassthroughOptions#inodeBudget}, or the default (three
+     * quarters of the open-file limit) over the number of open passthroughs of this process that use it; 0: never.
+     */
     public int inodeBudget() {
         return pruner.budget();
     }

@@ -15,8 +15,9 @@ import java.util.Objects;
  *                     programs write the source directly
  * @param inodeBudget  how many inodes the passthrough holds (one {@code O_PATH} descriptor each) before it asks the
  *                     kernel to forget those not used lately ({@code FUSE_NOTIFY_PRUNE}, FUSE 7.45); 0 for the
- *                     default, three quarters of the open-file limit the process could raise itself to. The limit is
- *                     the process's: several passthroughs in one JVM should be given budgets that add up below it
+ *                     default: three quarters of the open-file limit the process could raise itself to, split evenly
+ *                     among the open passthroughs of the process that use the default (the limit is the process's).
+ *                     A budget given here is not shared: several in one JVM should add up below the limit
  */
 public record PassthroughOptions(Duration entryTimeout, Duration attrTimeout, boolean keepCache, int inodeBudget) {
 

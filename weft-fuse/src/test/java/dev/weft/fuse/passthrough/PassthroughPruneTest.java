@@ -108,4 +108,28 @@ class PassthroughPruneTest {
                     + " open across the prunes");
         }
     }
+
+    @Test
+    void passthroughsOnTheDefaultBudgetSplitTheProcesssDescriptorLimit(@org.junit.jupiter.api.io.TempDir Path a,
+            @org.junit.jupiter.api.io.TempDir Path b) throws Exception {
+        int alone;
+        try (PassthroughFilesystem first = new PassthroughFilesystem(a)) {
+            alone = first.inodeBudget(); // the default over the open passthroughs (other tests close theirs)
+            assertTrue(alone > 0, "a default budget");
+            try (PassthroughFilesystem second = new PassthroughFilesystem(b);
+                 PassthroughFilesystem fixed = new PassthroughFilesystem(b,
+                         PassthroughOptions.defaults().withInodeBudget(123))) {
+                assertTrue(first.inodeBudget() < alone, first.inodeBudget() + " with a second, " + alone + " alone");
+                assertEquals(first.inodeBudget(), second.inodeBudget());
+                assertEquals(123, fixed.inodeBudget(), "a budget given is not shared");
+            }
+            assertEquals(alone, first.inodeBudget(), "the second's share comes back when it closes");
+            first.close(); // and once more by try: a passthrough closed twice stops sharing once
+        }
+        try (PassthroughFilesystem one = new PassthroughFilesystem(a);
+             PassthroughFilesystem two = new PassthroughFilesystem(b)) {
+            assertEquals(one.inodeBudget(), two.inodeBudget());
+            assertTrue(one.inodeBudget() < alone, "two open share the limit: " + one.inodeBudget() + " of " + alone);
+        }
+    }
 }
