@@ -43,7 +43,7 @@ final class MountCommand {
     /**
      * The parsed arguments of {@code weft mount}. {@code threads} 0: the server's default (one per CPU; one
      * /dev/fuse reader under io_uring); {@code ringThreads} 0: the server's default per io_uring queue;
-     * {@code inodeBudget} 0: the passthrough's default (three quarters of the open-file limit).
+     * {@code inodeBudget} 0: the passthrough's default ({@code PassthroughOptions.inodeBudget}).
      */
     record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
                      boolean allowOther,

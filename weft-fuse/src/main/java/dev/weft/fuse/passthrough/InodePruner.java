@@ -51,8 +51,9 @@ final class InodePruner {
     private final java.util.function.IntSupplier budget;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicLong prunedNodeids = new AtomicLong();
-    private final AtomicLong passes = new AtomicLong();
-    private final java.util.Set<Integer> loggedErrnos = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The pruner thread's: passes so far (a pass's number), and the errnos it has logged. */
+    private long passes;
+    private final java.util.Set<Integer> loggedErrnos = new java.util.HashSet<>();
     private volatile FuseNotifier notifier;
     private volatile Thread thread;
     private volatile boolean stopped;
@@ -189,7 +190,7 @@ final class InodePruner {
      * @return node ids sent
      */
     private int pass(long[] ids, boolean clearBits) throws FuseException {
-        long pass = passes.incrementAndGet();
+        long pass = ++passes;
         int target = budget() / 2;
         int sent = 0;
         for (int round = 0; round < MAX_ROUNDS && !stopped; round++) {

@@ -88,7 +88,6 @@ public final class ProcessCalls {
         }
     }
 
-
     /** {@code RLIMIT_NOFILE} from {@code <asm-generic/resource.h>}. */
     private static final int RLIMIT_NOFILE = 7;
     /** {@code getrlimit}/{@code setrlimit} on a {@code struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; }}. */

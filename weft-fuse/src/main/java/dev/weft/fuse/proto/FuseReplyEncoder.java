@@ -83,10 +83,7 @@ public final class FuseReplyEncoder {
         }
         long body = FUSE_NOTIFY_PRUNE_OUT.byteSize();
         long len = HEADER_SIZE + body + 8L * count;
-        if (len > out.byteSize()) {
-            throw new IllegalArgumentException("a prune of " + count + " node ids needs " + len + " bytes; the buffer"
-                    + " has " + out.byteSize());
-        }
+        requireFits(out, len);
         writeHeader(out, len, FUSE_NOTIFY_PRUNE, 0);
         out.asSlice(HEADER_SIZE, body).fill((byte) 0); // padding and spare
         out.set(JAVA_INT_UNALIGNED, HEADER_SIZE, count); // fuse_notify_prune_out.count, its first field
@@ -124,15 +121,10 @@ public final class FuseReplyEncoder {
      * @return the message's total length
      */
     public static long notifyInvalEntry(MemorySegment out, long parent, byte[] name, int flags) {
-        requireName(name);
-        long body = FUSE_NOTIFY_INVAL_ENTRY_OUT.byteSize();
-        long len = HEADER_SIZE + body + name.length + 1;
-        requireFits(out, len);
-        writeHeader(out, len, FUSE_NOTIFY_INVAL_ENTRY, 0);
+        long len = namedNotification(out, FUSE_NOTIFY_INVAL_ENTRY, FUSE_NOTIFY_INVAL_ENTRY_OUT.byteSize(), name);
         out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, parent);
         out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 8, name.length);
         out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 12, flags);
-        putName(out, HEADER_SIZE + body, name);
         return len;
     }
 
@@ -144,16 +136,27 @@ public final class FuseReplyEncoder {
      * @return the message's total length
      */
     public static long notifyDelete(MemorySegment out, long parent, long child, byte[] name) {
-        requireName(name);
-        long body = FUSE_NOTIFY_DELETE_OUT.byteSize();
-        long len = HEADER_SIZE + body + name.length + 1;
-        requireFits(out, len);
-        writeHeader(out, len, FUSE_NOTIFY_DELETE, 0);
+        long len = namedNotification(out, FUSE_NOTIFY_DELETE, FUSE_NOTIFY_DELETE_OUT.byteSize(), name);
         out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, parent);
         out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 8, child);
         out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 16, name.length);
         out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 20, 0); // padding
-        putName(out, HEADER_SIZE + body, name);
+        return len;
+    }
+
+    /**
+     * The parts a notification that names an entry shares: checks {@code name}, writes the header and, after the
+     * {@code body}-byte struct the caller fills, the name and its NUL.
+     *
+     * @return the message's total length
+     */
+    private static long namedNotification(MemorySegment out, int code, long body, byte[] name) {
+        requireName(name);
+        long len = HEADER_SIZE + body + name.length + 1;
+        requireFits(out, len);
+        writeHeader(out, len, code, 0);
+        MemorySegment.copy(name, 0, out, JAVA_BYTE, HEADER_SIZE + body, name.length);
+        out.set(JAVA_BYTE, HEADER_SIZE + body + name.length, (byte) 0);
         return len;
     }
 
@@ -168,11 +171,6 @@ public final class FuseReplyEncoder {
                         + " notification names one entry of a directory");
             }
         }
-    }
-
-    private static void putName(MemorySegment out, long at, byte[] name) {
-        MemorySegment.copy(name, 0, out, JAVA_BYTE, at, name.length);
-        out.set(JAVA_BYTE, at + name.length, (byte) 0);
     }
 
     private static void requireFits(MemorySegment out, long len) {

@@ -51,9 +51,7 @@ final class ChannelNotifier implements FuseNotifier {
         if (count < 0 || count > nodeids.length) {
             throw new IllegalArgumentException("count " + count + " of " + nodeids.length + " node ids");
         }
-        if (closed) {
-            throw ended();
-        }
+        requireOpen(); // before the version check: a closed connection says so whatever its version
         if (!canPrune()) {
             throw new FuseException(LinuxErrno.ENOSYS, "FUSE_NOTIFY_PRUNE needs FUSE 7." + PRUNE_MINOR
                     + "; this connection speaks 7." + minor);
@@ -89,9 +87,7 @@ final class ChannelNotifier implements FuseNotifier {
 
     @Override
     public boolean invalEntry(long parent, byte[] name, boolean expireOnly) throws FuseException {
-        if (closed) {
-            throw ended();
-        }
+        requireOpen(); // before the version check, as in prune
         if (expireOnly && minor < EXPIRE_ONLY_MINOR) {
             throw new FuseException(LinuxErrno.ENOSYS, "FUSE_EXPIRE_ONLY needs FUSE 7." + EXPIRE_ONLY_MINOR
                     + "; this connection speaks 7." + minor);
