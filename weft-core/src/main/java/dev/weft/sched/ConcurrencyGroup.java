@@ -56,6 +56,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class ConcurrencyGroup implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConcurrencyGroup.class.getName());
+    /** What the last {@link #close()} logged about workers still alive, or null (for tests). */
+    volatile String closeReport;
     private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
     private static final int OPEN = 0, SHUTDOWN = 1, TERMINATED = 2;
@@ -526,7 +528,8 @@ public final class ConcurrencyGroup implements AutoCloseable {
 
     /**
      * Shuts down and waits up to the close timeout for the workers to end. Workers still alive then are logged
-     * with their stacks (and stay listed in {@link #liveWorkers()}); the servers keep running them.
+     * (a warning): how many, counting those started and queued that have not run yet, and those that ran with
+     * their stacks (they stay listed in {@link #liveWorkers()}); the servers keep running them all.
      *
      * @throws IllegalStateException when called from a worker of this group (it would wait for itself)
      */
@@ -547,17 +550,23 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
         if (!done) {
             List<Thread> alive = liveWorkers();
+            // the count includes workers started and queued that have not run yet, which are not listed
+            long total = Math.max(live.count(), alive.size());
             StringBuilder sb = new StringBuilder();
-            sb.append("concurrency group ").append(name).append(": ").append(alive.size())
+            sb.append("concurrency group ").append(name).append(": ").append(total)
                     .append(" worker(s) still alive ").append(closeTimeout.toMillis())
                     .append(" ms after close(); the servers keep running them");
+            if (total > alive.size()) {
+                sb.append("; ").append(total - alive.size()).append(" of them started and queued, not run yet");
+            }
             for (Thread t : alive) {
                 sb.append(System.lineSeparator()).append("  ").append(t).append(" ").append(t.getState());
                 for (StackTraceElement e : t.getStackTrace()) {
                     sb.append(System.lineSeparator()).append("      at ").append(e);
                 }
             }
-            LOG.log(System.Logger.Level.WARNING, sb.toString());
+            closeReport = sb.toString();
+            LOG.log(System.Logger.Level.WARNING, closeReport);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -326,6 +326,21 @@ final class GroupScheduler implements RunQueues, Executor {
         return shared.poll();
     }
 
+    /**
+     * The mechanism's own look before {@code server} goes idle, after its policy's {@code next} returned null: its
+     * next slot, local queue and inbox, and the shared queue. For the built-in policies it finds nothing (their
+     * {@code next} looked there already); it keeps a user policy whose {@code next} never polls where its
+     * {@code enqueue} placed work from leaving those workers unrun while the server spins on them.
+     */
+    Worker pollOwnOrShared(Server server) {
+        Worker w;
+        if ((w = server.next.take()) != null || (w = server.local.poll()) != null
+                || (w = server.inbox.poll()) != null || (w = shared.poll()) != null) {
+            server.own.handoffStreak = 0;
+        }
+        return w;
+    }
+
     @Override
     public Worker steal(Server thief) {
         Server[] all = servers;

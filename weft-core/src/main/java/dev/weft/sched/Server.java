@@ -253,6 +253,9 @@ public final class Server extends ServerPad {
             w = scheduler.policy.next(this, scheduler); // the poller's events woke workers
         }
         if (w == null) {
+            w = scheduler.pollOwnOrShared(this); // a policy's next() that does not look where its enqueue put work
+        }
+        if (w == null) {
             if (!spare && group.isTerminated()) {
                 return false;
             }

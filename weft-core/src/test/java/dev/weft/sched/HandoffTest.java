@@ -143,6 +143,55 @@ class HandoffTest {
         }
     }
 
+    /**
+     * The hand-off streak bound with the local queue: a worker that yields goes to its server's local queue, behind
+     * a ping-pong that keeps the next slot full. Each ping-pong pass is a hand-off; after {@code MAX_HANDOFF_STREAK}
+     * of them the server takes its local queue first, so the yielder makes progress during the ping-pong instead of
+     * after it.
+     */
+    @Test
+    void aPingPongDoesNotStarveAWorkerInTheServersLocalQueue() throws Exception {
+        int rounds = 20_000;
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).policy("handoff").build()) {
+            java.util.concurrent.atomic.AtomicBoolean pingPongDone = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong yieldsDuring = new java.util.concurrent.atomic.AtomicLong();
+            Thread[] pair = new Thread[2];
+            int[] turn = new int[1];
+            for (int i = 0; i < 2; i++) {
+                int me = i;
+                pair[i] = group.threadBuilder().unstarted(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        while (turnOf(turn) != me) {
+                            LockSupport.park();
+                        }
+                        setTurn(turn, 1 - me);
+                        LockSupport.unpark(pair[1 - me]);
+                    }
+                    pingPongDone.set(true);
+                });
+            }
+            Thread yielder = group.threadBuilder().unstarted(() -> {
+                while (!pingPongDone.get()) {
+                    yieldsDuring.incrementAndGet();
+                    Thread.yield(); // back to this server's local queue
+                }
+            });
+            // started from one worker, so that all three begin on the one server with the ping-pong under way
+            group.threadBuilder().start(() -> {
+                pair[0].start();
+                pair[1].start();
+                yielder.start();
+            }).join();
+            pair[0].join(30_000);
+            pair[1].join(30_000);
+            yielder.join(30_000);
+            // with the bound of 3, the yielder runs about once per 3 passes: thousands of times in 40,000 passes;
+            // without it, once at most (the next slot is never empty while the ping-pong lasts)
+            assertTrue(yieldsDuring.get() > rounds / 10, "the yielder ran " + yieldsDuring.get()
+                    + " times during " + 2 * rounds + " ping-pong passes:\n" + group.stats().format());
+        }
+    }
+
     private static void setTurn(int[] turn, int v) {
         synchronized (turn) {
             turn[0] = v;

@@ -163,6 +163,50 @@ class LifecycleTest {
     }
 
     @Test
+    void closeReportsEveryLiveWorkerIncludingOnesQueuedThatNeverRan() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean queuedRan = new AtomicBoolean();
+        ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).closeTimeout(Duration.ofMillis(200)).build();
+        try {
+            Thread parked = group.threadBuilder().name("parked-one").start(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            while (parked.getState() != Thread.State.WAITING) {
+                Thread.sleep(1);
+            }
+            // holds the only server: the next worker stays queued
+            Thread spinner = group.threadBuilder().name("spinning-one").start(() -> {
+                while (!stop.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            Thread queued = group.threadBuilder().name("queued-one").start(() -> queuedRan.set(true));
+            group.close();
+            String report = group.closeReport;
+            assertNotNull(report, "close() reported nothing");
+            assertTrue(report.contains("3 worker(s) still alive"), report);
+            assertTrue(report.contains("1 of them started and queued, not run yet"), report);
+            assertTrue(report.contains("parked-one") && report.contains("spinning-one"), report);
+            assertFalse(queuedRan.get());
+            stop.set(true);
+            release.countDown();
+            for (Thread t : List.of(parked, spinner, queued)) {
+                assertTrue(t.join(Duration.ofSeconds(10)), t + " ended");
+            }
+            assertTrue(queuedRan.get(), "the queued worker was not dropped");
+            assertTrue(group.awaitTermination(Duration.ofSeconds(10)));
+        } finally {
+            stop.set(true);
+            release.countDown();
+        }
+    }
+
+    @Test
     void closeFromAWorkerOfTheGroupIsRefused() throws Exception {
         try (ConcurrencyGroup group = ConcurrencyGroup.builder().build()) {
             AtomicReference<Throwable> error = new AtomicReference<>();

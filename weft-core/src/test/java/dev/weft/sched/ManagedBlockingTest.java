@@ -61,6 +61,13 @@ class ManagedBlockingTest {
             assertEquals('x', got[0]);
             assertEquals(1, group.stats().compensations());
             assertTrue(group.stats().servers().stream().anyMatch(ServerStats::spare));
+            // the spare is given back once the call returned: it leaves the servers that take work
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (group.scheduler.serverArray().length > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(1, group.scheduler.serverArray().length, "the spare still takes work");
+            assertFalse(group.scheduler.serverArray()[0].isSpare());
         }
     }
 

@@ -81,6 +81,106 @@ class PlacementTest {
         }
     }
 
+    /**
+     * The policies' decision for one wake-up, without timing: a worker that last ran on server A is woken by a
+     * worker running on server B. handoff puts it in B's next slot (it runs on B right after the waker); affinity
+     * sends it back to A (directly if A is idle, else through A's inbox).
+     */
+    @Test
+    void affinitySendsAWokenWorkerBackToItsLastServerWhereHandoffKeepsItOnTheWakers() throws Exception {
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).build()) {
+            Server a = group.scheduler.serverArray()[0];
+            Server b = group.scheduler.serverArray()[1];
+            WorkerTask w = new WorkerTask(group, null, null, null);
+            w.ranOn(a);
+
+            RecordingQueues handoff = new RecordingQueues(false);
+            new dev.weft.sched.policy.HandoffPolicy().enqueue(w, Wakeup.WAKE, b, handoff);
+            assertEquals(List.of("runNext " + b), handoff.calls);
+
+            RecordingQueues affinityIdle = new RecordingQueues(true);
+            new dev.weft.sched.policy.AffinityPolicy().enqueue(w, Wakeup.WAKE, b, affinityIdle);
+            assertEquals(List.of("handTo " + a), affinityIdle.calls, "A idle: handed to it");
+
+            RecordingQueues affinityBusy = new RecordingQueues(false);
+            new dev.weft.sched.policy.AffinityPolicy().enqueue(w, Wakeup.WAKE, b, affinityBusy);
+            assertEquals(List.of("handTo " + a, "pushInbox " + a), affinityBusy.calls, "A busy: its inbox");
+
+            // woken on its own last server, or started: as handoff
+            RecordingQueues own = new RecordingQueues(true);
+            new dev.weft.sched.policy.AffinityPolicy().enqueue(w, Wakeup.WAKE, a, own);
+            assertEquals(List.of("runNext " + a), own.calls);
+        }
+    }
+
+    /**
+     * A user policy whose {@code next} never looks where its {@code enqueue} puts workers (the shared queue): the
+     * server still takes them from there before it goes idle, so every worker runs.
+     */
+    @Test
+    void workersRunEvenWhenAUserPolicysNextNeverPollsWhereItsEnqueuePlaced() throws Exception {
+        SchedulingPolicy mismatched = new SchedulingPolicy() {
+            @Override
+            public String name() {
+                return "mismatched";
+            }
+
+            @Override
+            public void enqueue(Worker worker, Wakeup reason, Server current, RunQueues queues) {
+                queues.pushShared(worker);
+            }
+
+            @Override
+            public Worker next(Server server, RunQueues queues) {
+                return queues.pollLocal(server); // never anything: enqueue uses the shared queue
+            }
+        };
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).policy(mismatched).build()) {
+            CountDownLatch done = new CountDownLatch(1_000);
+            for (int i = 0; i < 1_000; i++) {
+                group.threadBuilder().start(() -> {
+                    Thread.yield();
+                    LockSupport.parkNanos(1_000);
+                    done.countDown();
+                });
+            }
+            assertTrue(done.await(30, TimeUnit.SECONDS), done.getCount() + " workers never ran to their end");
+        }
+    }
+
+    /** Records the placing calls a policy makes; {@code handTo} succeeds when told the target is idle. */
+    private static final class RecordingQueues implements RunQueues {
+        final List<String> calls = new java.util.ArrayList<>();
+        private final boolean targetIdle;
+
+        RecordingQueues(boolean targetIdle) {
+            this.targetIdle = targetIdle;
+        }
+
+        @Override public void runNext(Server owner, Worker worker) { calls.add("runNext " + owner); }
+        @Override public void pushLocal(Server owner, Worker worker) { calls.add("pushLocal " + owner); }
+        @Override public void pushInbox(Server target, Worker worker) { calls.add("pushInbox " + target); }
+        @Override public void pushShared(Worker worker) { calls.add("pushShared"); }
+        @Override public boolean handToIdle(Worker worker) { calls.add("handToIdle"); return false; }
+
+        @Override
+        public boolean handTo(Server target, Worker worker) {
+            calls.add("handTo " + target);
+            return targetIdle;
+        }
+
+        @Override public Worker pollNext(Server owner) { return null; }
+        @Override public Worker pollLocal(Server owner) { return null; }
+        @Override public Worker pollInbox(Server owner) { return null; }
+        @Override public Worker pollShared() { return null; }
+        @Override public Worker steal(Server thief) { return null; }
+        @Override public int localSize(Server owner) { return 0; }
+        @Override public boolean inboxIsEmpty(Server owner) { return true; }
+        @Override public int handoffStreak(Server server) { return 0; }
+        @Override public int spinningServers() { return 0; }
+        @Override public List<Server> servers() { return List.of(); }
+    }
+
     /** A user policy: one shared queue, LIFO next slot never used; counts the reasons it sees. */
     static final class CountingPolicy implements SchedulingPolicy {
         final Set<Wakeup> reasons = ConcurrentHashMap.newKeySet();

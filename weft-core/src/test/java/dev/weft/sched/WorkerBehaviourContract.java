@@ -108,24 +108,26 @@ abstract class WorkerBehaviourContract {
     @Test
     void sleepParksTheWorkerNotTheServer() throws Exception {
         try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).policy(policy()).build()) {
-            CountDownLatch bothAsleep = new CountDownLatch(2);
-            Thread[] ts = new Thread[2];
+            java.util.concurrent.atomic.AtomicBoolean sleeperWoke = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Boolean> ranDuringTheSleep =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             long t0 = System.nanoTime();
-            for (int i = 0; i < 2; i++) {
-                ts[i] = group.threadBuilder().start(() -> {
-                    bothAsleep.countDown();
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
-                    }
-                });
-            }
-            assertTrue(bothAsleep.await(10, TimeUnit.SECONDS), "with one server, the second worker ran while the"
+            Thread sleeper = group.threadBuilder().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                sleeperWoke.set(true);
+            });
+            HandoffTest.awaitState(sleeper, Thread.State.TIMED_WAITING);
+            // the group's only server: if the sleep held it, this one could run only after the sleeper woke
+            Thread other = group.threadBuilder().start(() -> ranDuringTheSleep.set(!sleeperWoke.get()));
+            other.join(10_000);
+            sleeper.join(10_000);
+            assertEquals(Boolean.TRUE, ranDuringTheSleep.get(), "with one server, a second worker ran while the"
                     + " first slept");
-            for (Thread t : ts) {
-                t.join();
-            }
+            assertTrue(sleeperWoke.get());
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(300));
         }
     }

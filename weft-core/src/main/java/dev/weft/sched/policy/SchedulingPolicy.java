@@ -7,8 +7,11 @@ import dev.weft.sched.Worker;
  * The scheduling policy of a concurrency group: the part of the scheduler a user can write.
  *
  * <p>Both methods run on hot paths and must not block. They decide with the primitives of {@link RunQueues};
- * those primitives keep the contract that matters for correctness (every worker runs, none is lost, an idle
- * server is woken when there is work it could take), so a policy can be wrong about speed, never about liveness.
+ * those primitives and the server loop keep the contract that matters for correctness (none is lost, an idle
+ * server is woken when there is work it could take, and a server whose {@code next} returns null still takes work
+ * from its own queues and the shared queue before it goes idle), so a policy can be wrong about speed, never about
+ * liveness: every worker placed runs, on the server whose queue holds it (or any server, from the shared queue),
+ * as long as the workers ahead of it block or end.
  *
  * <h2>Contract</h2>
  * <ul>
@@ -16,7 +19,8 @@ import dev.weft.sched.Worker;
  *       ({@code runNext}, {@code pushLocal}, {@code pushInbox}, {@code pushShared}, {@code handToIdle},
  *       {@code handTo}), or pass it to another policy's {@code enqueue}.</li>
  *   <li>{@link #next} returns a worker taken with a polling primitive, or null; null sends the server idle (it
- *       pushes itself on the idle-server stack, spins, then parks), which is always safe.</li>
+ *       pushes itself on the idle-server stack, spins, then parks) once the server's own look at its queues and the
+ *       shared queue found nothing too, which is always safe.</li>
  * </ul>
  */
 public interface SchedulingPolicy {
