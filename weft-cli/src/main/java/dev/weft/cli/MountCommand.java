@@ -228,11 +228,13 @@ final class MountCommand {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         long readers = server.stats().stream().filter(st -> st.ringQueue() < 0).count();
-        long queues = server.stats().size() - readers;
+        long ringThreads = server.stats().size() - readers;
+        long queues = server.stats().stream().filter(st -> st.ringQueue() >= 0).mapToInt(FuseServerStats::ringQueue)
+                .distinct().count();
         out.printf("weft: %s mounted at %s (FUSE 7.%d, %d threads, dispatch %s, idle %s%s); Ctrl-C unmounts%n",
                 a.source(), a.mountpoint(), server.connection().minor(), readers,
                 a.dispatch().name().toLowerCase(Locale.ROOT), a.idle().name().toLowerCase(Locale.ROOT),
-                queues > 0 ? ", " + queues + " io_uring queues on their CPUs" : "");
+                queues > 0 ? ", " + queues + " io_uring queues on their CPUs, " + ringThreads + " threads" : "");
         out.flush();
         server.awaitUnmount();
         // unmounted from outside (umount, weft umount): close here; on a signal the hook is closing it

@@ -76,6 +76,11 @@ public final class FuseServer implements AutoCloseable {
      * waits. Each entry has a payload buffer of the largest request (1 MiB).
      */
     static final int DEFAULT_RING_DEPTH = 1;
+    /**
+     * Entries per io_uring thread under threadlet dispatch: a handler that blocks holds its entry until it replies,
+     * and the thread goes on with the others, so up to three blocked handlers per thread leave it serving.
+     */
+    static final int DEFAULT_THREADLET_RING_DEPTH = 4;
 
     /** See {@link Builder#readSpin}. */
     static final Duration DEFAULT_READ_SPIN = Duration.ZERO;
@@ -151,8 +156,8 @@ public final class FuseServer implements AutoCloseable {
         }
         for (int q = 0; q < queueCount; q++) {
             for (int t = 0; t < b.ringThreads; t++) {
-                RingQueue rq = new RingQueue(q, b.ringDepth, InitNegotiation.MAX_WRITE, device.channel(), ops,
-                        inFlight, b.errorHandler, this::destroyOnce, ringsRegistered::countDown);
+                RingQueue rq = new RingQueue(q, b.effectiveRingDepth(), InitNegotiation.MAX_WRITE, device.channel(), ops,
+                        inFlight, b.errorHandler, this::destroyOnce, ringsRegistered::countDown, group, arena);
                 ringQueues.add(rq);
                 threads.add(Thread.ofPlatform().name("weft-fuse-ring-" + q + "." + t).daemon()
                         .unstarted(() -> runRingQueue(rq)));
@@ -256,7 +261,8 @@ public final class FuseServer implements AutoCloseable {
                     f.promotions, f.spinsWon, f.parks, r.spunReads, r.polls, -1));
         }
         for (RingQueue q : ringQueues) {
-            s.add(new FuseServerStats(s.size(), q.requests, q.replies, q.errors, 0, 0, 0, 0, 0, 0, 0, q.qid()));
+            s.add(new FuseServerStats(s.size(), q.requests, q.replies, q.errors, 0, q.blockedHandlers, 0, 0, 0, 0, 0,
+                    q.qid()));
         }
         return s;
     }
@@ -366,7 +372,7 @@ public final class FuseServer implements AutoCloseable {
         private int threads = Runtime.getRuntime().availableProcessors();
         private boolean threadsSet;
         private Transport transport = Transport.DEV_FUSE;
-        private int ringDepth = DEFAULT_RING_DEPTH;
+        private int ringDepth; // 0: the default for the dispatch
         private int ringThreads = DEFAULT_RING_THREADS;
         private Dispatch dispatch = Dispatch.INLINE;
         private IdleOrder idleOrder = IdleOrder.FIFO;
@@ -405,7 +411,8 @@ public final class FuseServer implements AutoCloseable {
          * How requests reach the server ({@link Transport#DEV_FUSE} by default). {@link Transport#IO_URING} needs
          * the kernel to offer {@code FUSE_OVER_IO_URING} at INIT, and the mount fails with the reason if it does
          * not; with it, {@link #threads} counts the {@code /dev/fuse} readers kept beside the queues (default 1).
-         * Dispatch under io_uring is always inline on the queue's thread.
+         * Under io_uring with {@link Dispatch#THREADLET} a handler that blocks keeps its entry, and the queue's
+         * thread goes on with its other entries ({@link #ringDepth}).
          */
         public Builder transport(Transport t) {
             this.transport = Objects.requireNonNull(t, "transport");
@@ -426,7 +433,9 @@ public final class FuseServer implements AutoCloseable {
 
         /**
          * Entries each io_uring thread registers ({@link Transport#IO_URING}), 1..64; default
-         * {@link #DEFAULT_RING_DEPTH}.
+         * {@link #DEFAULT_RING_DEPTH} under inline dispatch, {@link #DEFAULT_THREADLET_RING_DEPTH} under threadlet
+         * dispatch (a blocked handler holds an entry until it replies). Each entry has a payload buffer of the largest
+         * request (1 MiB).
          */
         public Builder ringDepth(int entries) {
             if (entries < 1 || entries > 64) {
@@ -434,6 +443,11 @@ public final class FuseServer implements AutoCloseable {
             }
             this.ringDepth = entries;
             return this;
+        }
+
+        int effectiveRingDepth() {
+            return ringDepth > 0 ? ringDepth
+                    : dispatch == Dispatch.THREADLET ? DEFAULT_THREADLET_RING_DEPTH : DEFAULT_RING_DEPTH;
         }
 
         public Builder dispatch(Dispatch d) {
@@ -536,10 +550,6 @@ public final class FuseServer implements AutoCloseable {
          * @throws IOException the mount failed (with its cause), or the kernel's protocol is too old
          */
         public FuseServer mount(Path mountpoint) throws IOException {
-            if (transport == Transport.IO_URING && dispatch == Dispatch.THREADLET) {
-                throw new IllegalArgumentException("threadlet dispatch needs the /dev/fuse transport: under io_uring"
-                        + " each queue's thread handles its requests inline");
-            }
             if (passthroughIo && writebackCache) {
                 throw new IllegalArgumentException("passthroughIo and writebackCache exclude each other: the kernel"
                         + " turns passthrough off when the writeback cache is on");

@@ -91,6 +91,14 @@ class PassthroughDifferentialTest {
     }
 
     @ParameterizedTest
+    @ValueSource(longs = {10})
+    void theSameUnderThreadletDispatchOverIoUring(long seed) throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        uringWas = FuseDeviceKernelTest.enableFuseUring();
+        run(seed, b -> b.transport(Transport.IO_URING).dispatch(Dispatch.THREADLET));
+    }
+
+    @ParameterizedTest
     @ValueSource(longs = {8, 9})
     void theSameWithPassthroughIo(long seed) throws Exception {
         run(seed, b -> b.passthroughIo(true));

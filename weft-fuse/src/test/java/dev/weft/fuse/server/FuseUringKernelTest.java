@@ -1,6 +1,7 @@
 package dev.weft.fuse.server;
 
 import dev.weft.fuse.kernel.FuseDeviceKernelTest;
+import dev.weft.fuse.kernel.FuseMounts;
 import dev.weft.sched.internal.CpuAffinity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -195,10 +196,90 @@ class FuseUringKernelTest {
     }
 
     @Test
-    void threadletDispatchIsRefusedUnderIoUring() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FuseServer
-                .builder(new MemoryFilesystem()).transport(Transport.IO_URING).dispatch(Dispatch.THREADLET)
-                .mount(mnt));
-        assertTrue(e.getMessage().contains("threadlet dispatch needs the /dev/fuse transport"), e.getMessage());
+    void underThreadletDispatchABlockedHandlerLeavesItsThreadToServeTheCpusOtherRequests() throws Exception {
+        // one thread per queue: inline, a request made on CPU 0 behind the blocked one would wait for it
+        MemoryFilesystem fs = new MemoryFilesystem().put("slow", "slow, then served").put("hello", "still served");
+        try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).ringThreads(1)
+                .dispatch(Dispatch.THREADLET).unmountOnExit(false).mount(mnt)) {
+            Process cat = new ProcessBuilder("taskset", "-c", "0", "cat", mnt.resolve("slow").toString()).start();
+            try {
+                assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+                for (int i = 0; i < 20; i++) {
+                    assertEquals("still served", readOnCpu0(mnt.resolve("hello")), "read " + i);
+                }
+                assertTrue(cat.isAlive(), "the slow read still waits");
+                FuseServerStats queue0 = server.stats().stream().filter(s -> s.ringQueue() == 0).findFirst()
+                        .orElseThrow();
+                assertEquals(1, queue0.blockedHandlers(), queue0::toString);
+                fs.releaseSlow();
+                // the handler replies on one of the group's servers; the queue's thread commits the reply
+                assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "the slow read ended after the release");
+                assertEquals("slow, then served", new String(cat.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8));
+                assertEquals(0, cat.exitValue());
+            } finally {
+                fs.releaseSlow();
+                cat.destroy();
+                cat.waitFor(20, TimeUnit.SECONDS);
+            }
+            List<FuseServerStats> rings = server.stats().stream().filter(s -> s.ringQueue() >= 0).toList();
+            assertEquals(0, rings.stream().mapToLong(FuseServerStats::errors).sum(), rings::toString);
+        }
+        assertTrue(fs.destroyed, "destroy is called on close");
+    }
+
+    @Test
+    void underThreadletDispatchAnInterruptReachesABlockedRingHandler() throws Exception {
+        MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
+        try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).dispatch(Dispatch.THREADLET)
+                .unmountOnExit(false).mount(mnt)) {
+            FuseServerKernelTest.assertASignalledReadInterruptsItsHandler(server, fs, mnt);
+            assertTrue(server.stats().stream().mapToLong(FuseServerStats::blockedHandlers).sum() >= 1,
+                    "the handler blocked as a threadlet: " + server.stats());
+        }
+    }
+
+    @Test
+    void underThreadletDispatchTheQueuesEndWithTheConnectionWhileAHandlerHangsAndDestroyWaitsForIt()
+            throws Exception {
+        MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
+        fs.slowIgnoresInterrupts = true;
+        FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).dispatch(Dispatch.THREADLET)
+                .unmountOnExit(false).mount(mnt);
+        Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).start();
+        try {
+            assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+            FuseMounts.unmount(mnt, true); // weft umount --abort: the connection ends under the blocked handler
+            assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "the abort ended cat's read");
+            // the queue threads do not wait for the entry the handler holds: nothing can be committed any more
+            assertTrue(server.awaitUnmount(Duration.ofSeconds(20)), "every server thread ended: " + server.stats());
+            assertFalse(fs.destroyed, "not destroyed under a running handler");
+            fs.releaseSlow();
+            server.close();
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                 !fs.destroyed && System.nanoTime() < deadline; ) {
+                Thread.sleep(5);
+            }
+            assertTrue(fs.destroyed, "destroyed once the handler replied");
+        } finally {
+            fs.releaseSlow();
+            cat.destroy();
+            cat.waitFor(20, TimeUnit.SECONDS);
+            server.close();
+        }
+    }
+
+    private static String readOnCpu0(Path p) throws Exception {
+        AtomicReference<String> read = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            CpuAffinity.pinCurrentThread(0);
+            try {
+                read.set(Files.readString(p));
+            } catch (IOException e) {
+                read.set(e.toString());
+            }
+        });
+        assertTrue(reader.join(Duration.ofSeconds(20)), "a request made on CPU 0 waited for the blocked one");
+        return read.get();
     }
 }

@@ -35,8 +35,21 @@ class MemoryFilesystem implements FuseFilesystem {
     final CountDownLatch slowEntered = new CountDownLatch(1);
     final CountDownLatch slowRelease = new CountDownLatch(1);
     volatile boolean slowSawInterrupt;
+    /** Makes the slow read wait for {@link #releaseSlow} alone, deaf to interrupts: a handler that hangs. */
+    volatile boolean slowIgnoresInterrupts;
     volatile boolean destroyed;
-    final List<String> handlerThreads = new ArrayList<>();
+
+    private void awaitReleaseUninterruptibly() {
+        boolean released = false;
+        while (!released) {
+            try {
+                slowRelease.await();
+                released = true;
+            } catch (InterruptedException again) {
+                // deaf to it, as asked
+            }
+        }
+    }
 
     MemoryFilesystem put(String name, String content) {
         long ino = nextIno.getAndIncrement();
@@ -91,14 +104,18 @@ class MemoryFilesystem implements FuseFilesystem {
             slowEntered.countDown();
             try {
                 while (!slowRelease.await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    if (ctx.isInterrupted()) {
+                    if (ctx.isInterrupted() && !slowIgnoresInterrupts) {
                         slowSawInterrupt = true;
                         throw new FuseException(LinuxErrno.EINTR);
                     }
                 }
             } catch (InterruptedException e) {
                 slowSawInterrupt = true;
-                throw new FuseException(LinuxErrno.EINTR);
+                if (slowIgnoresInterrupts) {
+                    awaitReleaseUninterruptibly();
+                } else {
+                    throw new FuseException(LinuxErrno.EINTR);
+                }
             }
         }
         byte[] d = data.get(nodeid);
