@@ -17,13 +17,16 @@ import java.util.concurrent.locks.LockSupport;
  * of them).
  *
  * <h2>A pass</h2>
- * When a lookup takes the count above the budget, or a call fails with {@code EMFILE}, a daemon thread runs a pass:
+ * When a lookup takes the count above the budget (or an open lowers the budget under it: see
+ * {@code PassthroughFilesystem.budgetInForce}), or a call fails with {@code EMFILE}, a daemon thread runs a pass:
  * it asks the kernel to forget inodes whose reference bit is clear ({@link InodeTable#unusedSince}: not named by a
  * request since the previous pass cleared it, or never since their lookup), with {@code FUSE_NOTIFY_PRUNE}
- * (FUSE 7.45), waits for the FORGETs that close their descriptors, and goes on in rounds until the count is down to
- * half the budget, or a round freed less than an eighth of what it asked for: the kernel keeps inodes it still uses
- * (open files, working directories, directories with cached entries), and inodes used since the last pass get a
- * second chance. A pass that leaves the count above the budget is followed by another after 50 ms, however many
+ * (FUSE 7.45), waits for the FORGETs that close their descriptors, and goes on in rounds, each with inodes the
+ * pass has not asked for yet, until the count is down to half the budget or every candidate has been asked for
+ * ({@value #MAX_ROUNDS} rounds at most): the kernel keeps inodes it still uses (open files, working directories,
+ * directories with cached entries), which must not hide the ones after them that it can drop (a pass that stopped
+ * at a round the kernel kept would ask for the same ones again next time, and never reach the others), and inodes
+ * used since the last pass get a second chance. A pass that leaves the count above the budget is followed by another after 50 ms, however many
  * lookups ask meanwhile, and that wait doubles (up to 5 s) while passes free less than an eighth of what they ask
  * for: a working set larger than the budget is not rescanned at every lookup, and the count still comes back within
  * the budget once the kernel lets go. Such a retry takes only inodes whose bit is already clear, so it does not cut
@@ -94,8 +97,11 @@ final class InodePruner {
         }
     }
 
-    /** After a lookup counted an inode: wakes the pruner if the table is over budget. */
-    void afterLookup() {
+    /**
+     * After a lookup counted an inode, or an open took a descriptor (which can lower the budget): wakes the pruner if
+     * the table is over budget.
+     */
+    void checkBudget() {
         if (thread != null && inodes.size() > budget()) {
             request();
         }
@@ -205,9 +211,10 @@ final class InodePruner {
             notifier.prune(ids, n);
             prunedNodeids.addAndGet(n);
             sent += n;
-            if (size - awaitForgets(size) < n / 8) {
-                break; // the kernel holds on to most of what it was asked for
-            }
+            // the next round takes the inodes after these (a pass deals with each inode once): when the kernel
+            // holds on to these (directories with cached entries below, inodes in use), the ones it can drop may
+            // come later in the table, and a pass that stopped here would send the same ones again next time
+            awaitForgets(size);
         }
         return sent;
     }

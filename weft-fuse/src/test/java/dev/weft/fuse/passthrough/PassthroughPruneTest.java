@@ -57,13 +57,7 @@ class PassthroughPruneTest {
         fs = new PassthroughFilesystem(source, PassthroughOptions.defaults().withInodeBudget(BUDGET));
         assertEquals(BUDGET, fs.inodeBudget());
         server = FuseServer.builder(fs).unmountOnExit(false).mount(mnt);
-        if (server.connection().minor() < 45) {
-            String cause = "FUSE_NOTIFY_PRUNE needs FUSE 7.45; this kernel speaks 7." + server.connection().minor();
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
-            }
-            Assumptions.abort(cause);
-        }
+        requirePrune(server);
 
         // files held open through the whole walk: the kernel must not drop them, and they must keep working
         List<FileChannel> open = new ArrayList<>();
@@ -107,6 +101,98 @@ class PassthroughPruneTest {
             assertEquals(k + "/0!", Files.readString(source.resolve("d" + k + "/f0")), "written through a file held"
                     + " open across the prunes");
         }
+    }
+
+    /**
+     * A client that opens files through the mount until it gets an error, and holds them (stress-ng's {@code open}
+     * stressor does): its opens stop at the handle cap (seven eighths of the server's descriptor limit), the budget
+     * in force shrinks by what they take, and lookups of a tree still find descriptors. Without the smaller budget
+     * the last of these stats failed with EMFILE (32 of 8,000, holding 12,000 files, with a 20,000-descriptor
+     * limit).
+     */
+    @Test
+    void aClientHoldingAllTheFilesItCanOpenLeavesRoomForOtherLookups() throws Exception {
+        FuseDeviceKernelTest.requireKernel();
+        long limit = dev.weft.fuse.posix.ProcessCalls.raiseOpenFileLimit(PassthroughFilesystem.OPEN_FILE_LIMIT);
+        Assumptions.assumeTrue(limit >= 2_000 && limit <= 100_000, "an open-file limit of " + limit
+                + " descriptors: too small to share, or too large to fill in a test");
+        int cap = PassthroughFilesystem.handleCap(limit);
+        int files = (int) (limit * 4 / 10);
+        source = Files.createTempDirectory(Path.of("/var/tmp"), "weft-prune-src");
+        mnt = Files.createTempDirectory("weft-prune-mnt");
+        Files.writeString(source.resolve("held"), "held");
+        Path tree = Files.createDirectory(source.resolve("tree"));
+        for (int f = 0; f < files; f++) {
+            Files.writeString(tree.resolve("f" + f), Integer.toString(f));
+        }
+        fs = new PassthroughFilesystem(source);
+        int alone = fs.inodeBudget();
+        server = FuseServer.builder(fs).unmountOnExit(false).mount(mnt);
+        requirePrune(server);
+
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process client = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                HoldOpenMain.class.getName(), mnt.resolve("held").toString(), Long.toString(limit))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            java.io.BufferedReader said = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(client.getInputStream()));
+            String failure = said.readLine();
+            assertTrue(failure.startsWith("failed after " + cap + ": ")
+                    && failure.contains("Too many open files in system"), failure);
+            assertEquals("held " + cap, said.readLine(), "the client's opens through the mount");
+            assertTrue(fs.inodeBudget() < alone / 4, "budget in force " + fs.inodeBudget() + " with " + cap
+                    + " files open, " + alone + " with none");
+            int failed = 0;
+            String firstFailure = null;
+            for (int f = 0; f < files; f++) {
+                Path p = mnt.resolve("tree/f" + f);
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    assertEquals(Integer.toString(f).length(), a.size(), p.toString());
+                } catch (IOException e) {
+                    failed++;
+                    if (firstFailure == null) {
+                        firstFailure = e.toString();
+                    }
+                }
+            }
+            assertEquals(0, failed, failed + " of " + files + " stats failed, the first with " + firstFailure
+                    + "; budget in force " + fs.inodeBudget() + ", inodes " + fs.inodeCount());
+        } finally {
+            client.getOutputStream().close();
+            client.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            client.destroyForcibly();
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (fs.inodeBudget() != alone && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the client's files are released once it has exited
+        }
+        assertEquals(alone, fs.inodeBudget(), "the budget comes back when the files are closed");
+    }
+
+    private static void requirePrune(FuseServer server) {
+        if (server.connection().minor() < 45) {
+            String cause = "FUSE_NOTIFY_PRUNE needs FUSE 7.45; this kernel speaks 7." + server.connection().minor();
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + cause);
+            }
+            Assumptions.abort(cause);
+        }
+    }
+
+    @Test
+    void theBudgetInForceGivesWayToOpenFiles() {
+        assertEquals(15_000, PassthroughFilesystem.budgetInForce(15_000, 20_000, 0));
+        assertEquals(15_000, PassthroughFilesystem.budgetInForce(15_000, 20_000, 3_000), "room left: 15,750");
+        assertEquals(20_000 - 8_000 - 1_250, PassthroughFilesystem.budgetInForce(15_000, 20_000, 8_000));
+        assertEquals(312, PassthroughFilesystem.budgetInForce(15_000, 20_000, 19_500), "never below 1/64");
+        assertEquals(100, PassthroughFilesystem.budgetInForce(100, 20_000, 19_500), "nor above the budget");
+        assertEquals(0, PassthroughFilesystem.budgetInForce(0, 20_000, 8_000), "0: never prune");
+        assertEquals(500, PassthroughFilesystem.budgetInForce(500, 0, 8_000), "an unknown limit changes nothing");
+        assertEquals(17_500, PassthroughFilesystem.handleCap(20_000));
+        assertEquals(Integer.MAX_VALUE, PassthroughFilesystem.handleCap(0));
     }
 
     @Test
