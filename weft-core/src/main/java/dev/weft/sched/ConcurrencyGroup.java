@@ -550,14 +550,17 @@ public final class ConcurrencyGroup implements AutoCloseable {
         }
         if (!done) {
             List<Thread> alive = liveWorkers();
-            // the count includes workers started and queued that have not run yet, which are not listed
+            // the count includes workers that are not listed: started and queued, not run yet, or in their first
+            // run inline on a platform thread (a threadlet); read at another moment than the list, so approximate
             long total = Math.max(live.count(), alive.size());
             StringBuilder sb = new StringBuilder();
             sb.append("concurrency group ").append(name).append(": ").append(total)
                     .append(" worker(s) still alive ").append(closeTimeout.toMillis())
                     .append(" ms after close(); the servers keep running them");
             if (total > alive.size()) {
-                sb.append("; ").append(total - alive.size()).append(" of them started and queued, not run yet");
+                sb.append("; ").append(total - alive.size())
+                        .append(" of them not listed below (queued and not run yet, or running inline on a platform"
+                                + " thread)");
             }
             for (Thread t : alive) {
                 sb.append(System.lineSeparator()).append("  ").append(t).append(" ").append(t.getState());

@@ -334,11 +334,10 @@ final class GroupScheduler implements RunQueues, Executor {
      */
     Worker pollOwnOrShared(Server server) {
         Worker w;
-        if ((w = server.next.take()) != null || (w = server.local.poll()) != null
-                || (w = server.inbox.poll()) != null || (w = shared.poll()) != null) {
-            server.own.handoffStreak = 0;
+        if ((w = pollNext(server)) == null && (w = pollLocal(server)) == null && (w = pollInbox(server)) == null) {
+            w = pollShared();
         }
-        return w;
+        return w; // through the primitives: the same streak, counters and events as a policy's polls
     }
 
     @Override

@@ -160,14 +160,17 @@ class HandoffTest {
             for (int i = 0; i < 2; i++) {
                 int me = i;
                 pair[i] = group.threadBuilder().unstarted(() -> {
-                    for (int r = 0; r < rounds; r++) {
-                        while (turnOf(turn) != me) {
-                            LockSupport.park();
+                    try {
+                        for (int r = 0; r < rounds; r++) {
+                            while (turnOf(turn) != me) {
+                                LockSupport.park();
+                            }
+                            setTurn(turn, 1 - me);
+                            LockSupport.unpark(pair[1 - me]);
                         }
-                        setTurn(turn, 1 - me);
-                        LockSupport.unpark(pair[1 - me]);
+                    } finally {
+                        pingPongDone.set(true); // the yielder stops with the first player to leave
                     }
-                    pingPongDone.set(true);
                 });
             }
             Thread yielder = group.threadBuilder().unstarted(() -> {
@@ -182,9 +185,9 @@ class HandoffTest {
                 pair[1].start();
                 yielder.start();
             }).join();
-            pair[0].join(30_000);
-            pair[1].join(30_000);
-            yielder.join(30_000);
+            for (Thread t : new Thread[] {pair[0], pair[1], yielder}) {
+                assertTrue(t.join(java.time.Duration.ofSeconds(30)), t + " ended");
+            }
             // with the bound of 3, the yielder runs about once per 3 passes: thousands of times in 40,000 passes;
             // without it, once at most (the next slot is never empty while the ping-pong lasts)
             assertTrue(yieldsDuring.get() > rounds / 10, "the yielder ran " + yieldsDuring.get()

@@ -190,7 +190,7 @@ class LifecycleTest {
             String report = group.closeReport;
             assertNotNull(report, "close() reported nothing");
             assertTrue(report.contains("3 worker(s) still alive"), report);
-            assertTrue(report.contains("1 of them started and queued, not run yet"), report);
+            assertTrue(report.contains("1 of them not listed below (queued and not run yet"), report);
             assertTrue(report.contains("parked-one") && report.contains("spinning-one"), report);
             assertFalse(queuedRan.get());
             stop.set(true);

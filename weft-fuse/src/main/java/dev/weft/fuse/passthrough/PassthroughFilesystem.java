@@ -159,10 +159,17 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      * @throws IOException {@code source} is not an openable directory, or {@code /proc} is not mounted
      */
     public PassthroughFilesystem(Path source, PassthroughOptions options) throws IOException {
+        // one O_PATH descriptor per inode the kernel remembers: lift the open-file limit as far as allowed
+        this(source, options, ProcessCalls.raiseOpenFileLimit(OPEN_FILE_LIMIT));
+    }
+
+    /**
+     * With {@code fileLimit} as the open-file limit the budget and the handle cap are reckoned from (the process's,
+     * after raising it; tests give a smaller one where root could raise it to a million).
+     */
+    PassthroughFilesystem(Path source, PassthroughOptions options, long fileLimit) throws IOException {
         Objects.requireNonNull(options, "options");
         this.source = source.toAbsolutePath();
-        // one O_PATH descriptor per inode the kernel remembers: lift the open-file limit as far as allowed
-        long fileLimit = ProcessCalls.raiseOpenFileLimit(OPEN_FILE_LIMIT);
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
             rootFd = AtCalls.openat(Fcntl.AT_FDCWD, a.allocateFrom(this.source.toString()),
@@ -315,6 +322,11 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      */
     static int handleCap(long limit) {
         return limit <= 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, limit - limit / 8);
+    }
+
+    /** The {@link #handleCap} in force now: for tests. */
+    int handleCapNow() {
+        return handleCap.getAsInt();
     }
 
     /** Before an open that takes a handle's descriptor: fails with {@code ENFILE} at the {@link #handleCap}. */

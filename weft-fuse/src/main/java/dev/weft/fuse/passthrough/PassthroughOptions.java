@@ -17,7 +17,10 @@ import java.util.Objects;
  *                     kernel to forget those not used lately ({@code FUSE_NOTIFY_PRUNE}, FUSE 7.45); 0 for the
  *                     default: three quarters of the open-file limit the process could raise itself to, split evenly
  *                     among the open passthroughs of the process that use the default (the limit is the process's).
- *                     A budget given here is not shared: several in one JVM should add up below the limit
+ *                     A budget given here is not shared: several in one JVM should add up below the limit. Either
+ *                     is lowered while files and directories open through the mount take more than the rest of the
+ *                     limit, and opens fail with {@code ENFILE} beyond seven eighths of it (of the share, on the
+ *                     default; of the whole limit for each passthrough with a budget given here)
  */
 public record PassthroughOptions(Duration entryTimeout, Duration attrTimeout, boolean keepCache, int inodeBudget) {
 

@@ -193,6 +193,9 @@ public final class FuseServer implements AutoCloseable {
             if (handoff != null) {
                 handoff.stop(followers);
             }
+            // a reader ends when the connection does (or the server stops): ring threads must not wait for entries
+            // that blocked handlers hold, as no CQE will come for those
+            ringQueues.forEach(RingQueue::connectionGone);
             ended.countDown();
         }
     }

@@ -56,7 +56,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <h2>Ending</h2>
  * When the connection ends (unmount, abort) the kernel completes each entry's command with an error ({@code
  * ENOTCONN}); the thread ends when every command has ended, and does not wait for entries held by blocked handlers
- * (nothing can be committed on a connection that ended; the handlers still reply into their buffers, which belong
+ * (the kernel posts no CQE for those: the server tells the thread through {@link #connectionGone} when its
+ * {@code /dev/fuse} reader saw the end; nothing can be committed on a connection that ended; the handlers still reply into their buffers, which belong
  * to the server and are freed only when no request is in flight). FORGET and INTERRUPT never come through a ring:
  * the kernel sends them on {@code /dev/fuse}, where the server keeps a reader.
  */
@@ -99,8 +100,10 @@ final class RingQueue implements Runnable {
     private int live;
     /** Entries held by blocked handlers; the owner's. */
     private int held;
-    /** Whether a command ended because the connection did; the owner's. */
+    /** Whether a command ended because the connection did, or {@link #connectionGone} was called; the owner's. */
     private boolean connectionEnded;
+    /** Set by the server when a {@code /dev/fuse} reader ended: the connection is gone (see {@link #connectionGone}). */
+    private volatile boolean gone;
     /** The buffer the next request is copied into, and spares given back by handlers that blocked; the owner's. */
     private MemorySegment in;
     private final ArrayDeque<MemorySegment> spareIns = new ArrayDeque<>();
@@ -184,8 +187,8 @@ final class RingQueue implements Runnable {
             live = depth;
             ring.submit();
             signalRegistered();
-            while (live > 0 || (held > 0 && !connectionEnded)) {
-                ring.submitAndWait(1); // also ends when a blocked handler finished (wakeup)
+            while (live > 0 || (held > 0 && !(connectionEnded |= gone))) {
+                ring.submitAndWait(1); // also ends when a blocked handler finished, or the connection did (wakeup)
                 ring.forEachCompletion((ud, res, flags) -> {
                     int i = (int) ud;
                     live--;
@@ -217,6 +220,19 @@ final class RingQueue implements Runnable {
             }
         } finally {
             ring = null;
+        }
+    }
+
+    /**
+     * The connection ended (a {@code /dev/fuse} reader saw it; any thread). Entries with a command in the kernel end
+     * with an error CQE; entries held by blocked handlers get none, so the thread learns of it here and stops waiting
+     * for them.
+     */
+    void connectionGone() {
+        gone = true;
+        IoUring r = ring;
+        if (r != null) {
+            r.wakeup();
         }
     }
 
@@ -335,10 +351,18 @@ final class RingQueue implements Runnable {
         return HELD;
     }
 
-    /** The body catches what the handler throws; this is for an error past it (out of memory, say). */
+    /**
+     * The body catches what the handler throws; this is for an error past it (out of memory, say). The reply comes
+     * first: a failing error handler must not cost the entry.
+     */
     private long failedReply(FuseRequest req, Entry e, Throwable failure) {
-        errorHandler.accept("the threadlet of " + req + " failed; replying EIO", failure);
-        return FuseReplyEncoder.replyError(e.out, req.unique(), LinuxErrno.EIO);
+        long len = FuseReplyEncoder.replyError(e.out, req.unique(), LinuxErrno.EIO);
+        try {
+            errorHandler.accept("the threadlet of " + req + " failed; replying EIO", failure);
+        } catch (RuntimeException | Error ignored) {
+            // the entry's reply is written; nothing else to save
+        }
+        return len;
     }
 
     private static long replyLength(long len, FuseRequest req, Entry e) {

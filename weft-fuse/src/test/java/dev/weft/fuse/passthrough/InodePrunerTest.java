@@ -31,7 +31,8 @@ class InodePrunerTest {
             table.acquire(-1, 1, 100_000 + k, S_IFREG);
         }
         InodePruner pruner = new InodePruner(table, () -> 1_000);
-        pruner.start(new KernelStandIn(table, pinned));
+        KernelStandIn kernel = new KernelStandIn(table, pinned);
+        pruner.start(kernel);
         try {
             pruner.checkBudget();
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -40,6 +41,7 @@ class InodePrunerTest {
             }
             assertEquals(held + 1, table.size(), "inodes left: the held ones and the root; "
                     + pruner.prunedNodeids() + " node ids sent");
+            assertTrue(kernel.firstRoundAllHeld, "this test's premise: the first round asked only for held inodes");
         } finally {
             pruner.close();
         }
@@ -47,7 +49,17 @@ class InodePrunerTest {
     }
 
     /** Forgets every inode it is asked to prune except the pinned ones, at once, as the kernel's FORGETs would. */
-    private record KernelStandIn(InodeTable table, Set<Long> pinned) implements FuseNotifier {
+    private static final class KernelStandIn implements FuseNotifier {
+        private final InodeTable table;
+        private final Set<Long> pinned;
+        private boolean first = true;
+        volatile boolean firstRoundAllHeld;
+
+        KernelStandIn(InodeTable table, Set<Long> pinned) {
+            this.table = table;
+            this.pinned = pinned;
+        }
+
         @Override
         public boolean canPrune() {
             return true;
@@ -55,6 +67,14 @@ class InodePrunerTest {
 
         @Override
         public void prune(long[] nodeids, int count) {
+            if (first) {
+                first = false;
+                boolean all = true;
+                for (int k = 0; k < count; k++) {
+                    all &= pinned.contains(nodeids[k]);
+                }
+                firstRoundAllHeld = all;
+            }
             for (int k = 0; k < count; k++) {
                 if (!pinned.contains(nodeids[k])) {
                     table.forget(nodeids[k], 1);

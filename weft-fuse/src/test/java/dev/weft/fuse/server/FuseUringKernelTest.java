@@ -244,9 +244,10 @@ class FuseUringKernelTest {
             throws Exception {
         MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
         fs.slowIgnoresInterrupts = true;
+        // one entry per queue: the blocked handler holds queue 0's only one, so no CQE will come for it at the end
         FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).dispatch(Dispatch.THREADLET)
-                .unmountOnExit(false).mount(mnt);
-        Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).start();
+                .ringThreads(1).ringDepth(1).unmountOnExit(false).mount(mnt);
+        Process cat = new ProcessBuilder("taskset", "-c", "0", "cat", mnt.resolve("slow").toString()).start();
         try {
             assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
             FuseMounts.unmount(mnt, true); // weft umount --abort: the connection ends under the blocked handler
