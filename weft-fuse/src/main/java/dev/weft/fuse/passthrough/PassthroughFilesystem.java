@@ -295,10 +295,11 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      * descriptor each, which cannot be pruned) leave less than that of {@code limit} (the process's open-file limit,
      * or this passthrough's share of it) beside a reserve of a sixteenth of it, for the JVM's own descriptors and
      * the lookups that come between two passes; never below a sixty-fourth of the limit. A client that holds
-     * thousands of files open through the mount then makes the pruner keep fewer inodes, and its next lookups and
-     * opens find descriptors left, instead of failing with {@code EMFILE} (measured: stress-ng's {@code open}
-     * stressor, run in the mount, held up to 8,300 files open through it beside other stressors that looked up
-     * 14,800 inodes, and they failed with {@code EMFILE}). 0 (never) stays 0; an unknown limit changes nothing.
+     * thousands of files open through the mount then makes the pruner keep fewer inodes, so that lookups still find
+     * descriptors, as long as the inodes the kernel keeps in use fit beside the open files (with the budget alone,
+     * stress-ng's {@code open} stressor run in the mount held 8,300 files open through it while other stressors had
+     * up to 14,800 inodes looked up, and their calls failed with {@code EMFILE}; see README for what still does).
+     * 0 (never) stays 0; an unknown limit changes nothing.
      */
     static int budgetInForce(int budget, long limit, int handles) {
         if (budget <= 0 || limit <= 0) {
