@@ -2,10 +2,10 @@ package dev.weft.fuse.proto;
 
 import static dev.weft.fuse.proto.FuseKernelLayout.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 
 /**
  * Writes replies for {@code /dev/fuse}: a {@code fuse_out_header} followed by the body, into an 8-byte aligned
@@ -65,6 +65,18 @@ public final class FuseReplyEncoder {
         return HEADER_SIZE;
     }
 
+    private static final VarHandle PRUNE_COUNT = handle(FUSE_NOTIFY_PRUNE_OUT, "count");
+    private static final VarHandle INVAL_INODE_INO = handle(FUSE_NOTIFY_INVAL_INODE_OUT, "ino");
+    private static final VarHandle INVAL_INODE_OFF = handle(FUSE_NOTIFY_INVAL_INODE_OUT, "off");
+    private static final VarHandle INVAL_INODE_LEN = handle(FUSE_NOTIFY_INVAL_INODE_OUT, "len");
+    private static final VarHandle INVAL_ENTRY_PARENT = handle(FUSE_NOTIFY_INVAL_ENTRY_OUT, "parent");
+    private static final VarHandle INVAL_ENTRY_NAMELEN = handle(FUSE_NOTIFY_INVAL_ENTRY_OUT, "namelen");
+    private static final VarHandle INVAL_ENTRY_FLAGS = handle(FUSE_NOTIFY_INVAL_ENTRY_OUT, "flags");
+    private static final VarHandle DELETE_PARENT = handle(FUSE_NOTIFY_DELETE_OUT, "parent");
+    private static final VarHandle DELETE_CHILD = handle(FUSE_NOTIFY_DELETE_OUT, "child");
+    private static final VarHandle DELETE_NAMELEN = handle(FUSE_NOTIFY_DELETE_OUT, "namelen");
+    private static final VarHandle DELETE_PADDING = handle(FUSE_NOTIFY_DELETE_OUT, "padding");
+
     /** The most node ids {@link #notifyPrune} puts in one message (32 KiB of them). */
     public static final int MAX_PRUNE_NODEIDS = 4096;
 
@@ -85,8 +97,8 @@ public final class FuseReplyEncoder {
         long len = HEADER_SIZE + body + 8L * count;
         requireFits(out, len);
         writeHeader(out, len, FUSE_NOTIFY_PRUNE, 0);
-        out.asSlice(HEADER_SIZE, body).fill((byte) 0); // padding and spare
-        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE, count); // fuse_notify_prune_out.count, its first field
+        MemorySegment b = out.asSlice(HEADER_SIZE, body).fill((byte) 0); // padding and spare
+        PRUNE_COUNT.set(b, count);
         MemorySegment.copy(nodeids, from, out, JAVA_LONG_UNALIGNED, HEADER_SIZE + body, count);
         return len;
     }
@@ -107,9 +119,10 @@ public final class FuseReplyEncoder {
         long body = FUSE_NOTIFY_INVAL_INODE_OUT.byteSize();
         requireFits(out, HEADER_SIZE + body);
         writeHeader(out, HEADER_SIZE + body, FUSE_NOTIFY_INVAL_INODE, 0);
-        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, nodeid);
-        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 8, offset);
-        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 16, length);
+        MemorySegment b = out.asSlice(HEADER_SIZE);
+        INVAL_INODE_INO.set(b, nodeid);
+        INVAL_INODE_OFF.set(b, offset);
+        INVAL_INODE_LEN.set(b, length);
         return HEADER_SIZE + body;
     }
 
@@ -122,9 +135,10 @@ public final class FuseReplyEncoder {
      */
     public static long notifyInvalEntry(MemorySegment out, long parent, byte[] name, int flags) {
         long len = namedNotification(out, FUSE_NOTIFY_INVAL_ENTRY, FUSE_NOTIFY_INVAL_ENTRY_OUT.byteSize(), name);
-        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, parent);
-        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 8, name.length);
-        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 12, flags);
+        MemorySegment b = out.asSlice(HEADER_SIZE);
+        INVAL_ENTRY_PARENT.set(b, parent);
+        INVAL_ENTRY_NAMELEN.set(b, name.length);
+        INVAL_ENTRY_FLAGS.set(b, flags);
         return len;
     }
 
@@ -137,10 +151,11 @@ public final class FuseReplyEncoder {
      */
     public static long notifyDelete(MemorySegment out, long parent, long child, byte[] name) {
         long len = namedNotification(out, FUSE_NOTIFY_DELETE, FUSE_NOTIFY_DELETE_OUT.byteSize(), name);
-        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE, parent);
-        out.set(JAVA_LONG_UNALIGNED, HEADER_SIZE + 8, child);
-        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 16, name.length);
-        out.set(JAVA_INT_UNALIGNED, HEADER_SIZE + 20, 0); // padding
+        MemorySegment b = out.asSlice(HEADER_SIZE);
+        DELETE_PARENT.set(b, parent);
+        DELETE_CHILD.set(b, child);
+        DELETE_NAMELEN.set(b, name.length);
+        DELETE_PADDING.set(b, 0);
         return len;
     }
 

@@ -25,8 +25,9 @@ final class ChannelNotifier implements FuseNotifier {
     static final int PRUNE_MINOR = 45;
     /** FUSE_EXPIRE_ONLY's protocol minor version. */
     static final int EXPIRE_ONLY_MINOR = 38;
-    /** Room for any notification but a prune: header, the largest body, a name and its NUL. */
-    private static final long SMALL_MESSAGE = 16 + 24 + FuseReplyEncoder.MAX_NOTIFY_NAME + 1;
+    /** Room for any notification but a prune: header, the largest body (delete's), a name and its NUL. */
+    private static final long SMALL_MESSAGE = FuseReplyEncoder.headerSize()
+            + FuseKernelLayout.FUSE_NOTIFY_DELETE_OUT.byteSize() + FuseReplyEncoder.MAX_NOTIFY_NAME + 1;
 
     private final FuseChannel channel;
     private final int minor;
