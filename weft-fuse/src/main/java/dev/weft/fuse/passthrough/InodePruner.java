@@ -220,7 +220,7 @@ final class InodePruner {
     }
 
     /** Waits until the count stops falling (the FORGETs of a prune have come), at most {@link #FORGET_WAIT_NANOS}. */
-    private int awaitForgets(int before) {
+    private void awaitForgets(int before) {
         long deadline = System.nanoTime() + FORGET_WAIT_NANOS;
         int last = before;
         int still = 0;
@@ -230,6 +230,5 @@ final class InodePruner {
             still = now < last ? 0 : still + 1;
             last = now;
         }
-        return last;
     }
 }

@@ -98,8 +98,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private final Path source;
     private final InodeTable inodes;
     private final InodePruner pruner;
-    /** See {@link #handleCap(long)}; read afresh at every open, as the default budget's share can change. */
-    private final java.util.function.IntSupplier handleCap;
+    /** The open-file limit the budget and the handle cap are reckoned from (see the constructor). */
+    private final long fileLimit;
+    /** {@link PassthroughOptions#inodeBudget}: 0 for the default. */
+    private final int givenBudget;
     /**
      * Open passthroughs of this process that use the default inode budget: the descriptor limit is the process's,
      * so they split it (each gets the default over their number, read afresh at every check).
@@ -206,20 +208,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throw e;
         }
         this.inodes = new InodeTable(rootFd, dev, ino, type);
-        if (options.inodeBudget() > 0) {
-            int fixed = options.inodeBudget();
-            this.pruner = new InodePruner(inodes, () -> budgetInForce(fixed, fileLimit, openHandles()));
-            this.handleCap = () -> handleCap(fileLimit);
-            this.sharesDefaultBudget = false;
-        } else {
-            int whole = defaultInodeBudget(fileLimit);
-            this.pruner = new InodePruner(inodes, () -> {
-                int sharers = Math.max(1, DEFAULT_BUDGET_SHARERS.get());
-                return budgetInForce(whole / sharers, fileLimit / sharers, openHandles());
-            });
-            this.handleCap = () -> handleCap(fileLimit / Math.max(1, DEFAULT_BUDGET_SHARERS.get()));
-            this.sharesDefaultBudget = true;
-        }
+        this.fileLimit = fileLimit;
+        this.givenBudget = options.inodeBudget();
+        this.sharesDefaultBudget = givenBudget == 0;
+        this.pruner = new InodePruner(inodes, () -> budgetInForce(configuredBudget(), limitShare(), openHandles()));
         this.ownership = new CallerOwnership(ProcessCalls.geteuid(), ProcessCalls.getegid(), umask);
         this.entrySeconds = options.entryTimeout().getSeconds();
         this.entryNanos = options.entryTimeout().getNano();
@@ -309,6 +301,23 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return (int) Math.min(budget, Math.max(room, Math.max(1, limit / 64)));
     }
 
+    /**
+     * The budget before open files lower it: the one given, or the default over the open passthroughs that use it
+     * (read afresh at every check, as their number changes).
+     */
+    private int configuredBudget() {
+        return givenBudget > 0 ? givenBudget : defaultInodeBudget(fileLimit) / defaultBudgetSharers();
+    }
+
+    /** The part of the descriptor limit this passthrough reckons with: the whole, or its share of the default's. */
+    private long limitShare() {
+        return sharesDefaultBudget ? fileLimit / defaultBudgetSharers() : fileLimit;
+    }
+
+    private static int defaultBudgetSharers() {
+        return Math.max(1, DEFAULT_BUDGET_SHARERS.get());
+    }
+
     /** Open files and directories: one descriptor each. */
     private int openHandles() {
         return openFiles.size() + dirs.size();
@@ -325,14 +334,14 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return limit <= 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, limit - limit / 8);
     }
 
-    /** The {@link #handleCap} in force now: for tests. */
+    /** The {@link #handleCap} in force now (of this passthrough's {@link #limitShare}). */
     int handleCapNow() {
-        return handleCap.getAsInt();
+        return handleCap(limitShare());
     }
 
     /** Before an open that takes a handle's descriptor: fails with {@code ENFILE} at the {@link #handleCap}. */
     private void requireHandleRoom() throws FuseException {
-        if (openHandles() >= handleCap.getAsInt()) {
+        if (openHandles() >= handleCapNow()) {
             throw new FuseException(LinuxErrno.ENFILE, "the passthrough has " + openHandles()
                     + " files and directories open, as many as its share of the descriptor limit allows");
         }
@@ -517,7 +526,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private void finishCreate(FuseContext ctx, Inode parent, MemorySegment name, int type, int perm, FuseEntry entry)
             throws FuseException {
         int fd = AtCalls.openBeneath(parent.fd, name, Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
-        if (fd == -LinuxErrno.EMFILE || fd == -LinuxErrno.ENFILE) {
+        if (outOfDescriptors(fd)) {
             // made, but out of descriptors to hold it by: take it back, so that the caller's error is the whole
             // outcome (else its retry finds EEXIST); only then, as another error may mean the name is someone
             // else's by now
@@ -1152,10 +1161,15 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
      * wakes the pruner first, which makes room for the calls after this failed one.
      */
     private int opened(int fd) throws FuseException {
-        if (fd == -LinuxErrno.EMFILE || fd == -LinuxErrno.ENFILE) {
+        if (outOfDescriptors(fd)) {
             pruner.requestNow();
         }
         return check(fd);
+    }
+
+    /** Whether {@code r}, a call's result, is EMFILE or ENFILE. */
+    private static boolean outOfDescriptors(int r) {
+        return r == -LinuxErrno.EMFILE || r == -LinuxErrno.ENFILE;
     }
 
     private static int check(int r) throws FuseException {
