@@ -156,8 +156,8 @@ public final class FuseServer implements AutoCloseable {
         }
         for (int q = 0; q < queueCount; q++) {
             for (int t = 0; t < b.ringThreads; t++) {
-                RingQueue rq = new RingQueue(q, b.effectiveRingDepth(), InitNegotiation.MAX_WRITE, device.channel(), ops,
-                        inFlight, b.errorHandler, this::destroyOnce, ringsRegistered::countDown, group, arena);
+                RingQueue rq = new RingQueue(q, b.effectiveRingDepth(), InitNegotiation.MAX_WRITE, device.channel(),
+                        ops, inFlight, b.errorHandler, this::destroyOnce, ringsRegistered::countDown, group, arena);
                 ringQueues.add(rq);
                 threads.add(Thread.ofPlatform().name("weft-fuse-ring-" + q + "." + t).daemon()
                         .unstarted(() -> runRingQueue(rq)));

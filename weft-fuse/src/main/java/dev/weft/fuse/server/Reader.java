@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import static dev.weft.fuse.proto.FuseKernelLayout.FUSE_INTERRUPT_IN;
 import static dev.weft.fuse.proto.FuseKernelLayout.handle;
@@ -199,13 +200,8 @@ final class Reader implements Runnable {
         }
         Threadlet<Void> t;
         try {
-            t = Threadlets.exec(group, () -> {
-                ctx.handlerThread(Thread.currentThread());
-                try {
-                    handleAndReply(req, ctx, b);
-                } finally {
-                    ctx.handlerThread(null);
-                }
+            t = execHandler(group, ctx, () -> {
+                handleAndReply(req, ctx, b);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -241,6 +237,21 @@ final class Reader implements Runnable {
         } finally {
             inFlight.unregister(ctx);
         }
+    }
+
+    /**
+     * Starts {@code handler} as a threadlet of {@code group}, the virtual thread it runs on recorded in {@code ctx}
+     * while it runs, so that the request's INTERRUPT reaches it. Shared by both transports.
+     */
+    static <T> Threadlet<T> execHandler(ConcurrencyGroup group, RequestContext ctx, Supplier<T> handler) {
+        return Threadlets.exec(group, () -> {
+            ctx.handlerThread(Thread.currentThread());
+            try {
+                return handler.get();
+            } finally {
+                ctx.handlerThread(null);
+            }
+        });
     }
 
     /**

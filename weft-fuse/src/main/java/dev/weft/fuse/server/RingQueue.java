@@ -10,7 +10,6 @@ import dev.weft.fuse.proto.LinuxErrno;
 import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.sched.internal.CpuAffinity;
 import dev.weft.threadlet.Threadlet;
-import dev.weft.threadlet.Threadlets;
 import dev.weft.uring.IoUring;
 import dev.weft.uring.kernel.IoUringConstants;
 
@@ -57,9 +56,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * When the connection ends (unmount, abort) the kernel completes each entry's command with an error ({@code
  * ENOTCONN}); the thread ends when every command has ended, and does not wait for entries held by blocked handlers
  * (the kernel posts no CQE for those: the server tells the thread through {@link #connectionGone} when its
- * {@code /dev/fuse} reader saw the end; nothing can be committed on a connection that ended; the handlers still reply into their buffers, which belong
- * to the server and are freed only when no request is in flight). FORGET and INTERRUPT never come through a ring:
- * the kernel sends them on {@code /dev/fuse}, where the server keeps a reader.
+ * {@code /dev/fuse} reader saw the end; nothing can be committed on a connection that ended; the handlers still
+ * reply into their buffers, which belong to the server and are freed only when no request is in flight). FORGET and
+ * INTERRUPT never come through a ring: the kernel sends them on {@code /dev/fuse}, where the server keeps a reader.
  */
 final class RingQueue implements Runnable {
     private static final VarHandle CMD_COMMIT_ID = handle(FUSE_URING_CMD_REQ, "commit_id");
@@ -100,9 +99,9 @@ final class RingQueue implements Runnable {
     private int live;
     /** Entries held by blocked handlers; the owner's. */
     private int held;
-    /** Whether a command ended because the connection did, or {@link #connectionGone} was called; the owner's. */
+    /** Whether a command ended because the connection did; the owner's. See {@link #connectionOver}. */
     private boolean connectionEnded;
-    /** Set by the server when a {@code /dev/fuse} reader ended: the connection is gone (see {@link #connectionGone}). */
+    /** Set when a {@code /dev/fuse} reader ended: the connection is gone (see {@link #connectionGone}). */
     private volatile boolean gone;
     /** The buffer the next request is copied into, and spares given back by handlers that blocked; the owner's. */
     private MemorySegment in;
@@ -187,7 +186,7 @@ final class RingQueue implements Runnable {
             live = depth;
             ring.submit();
             signalRegistered();
-            while (live > 0 || (held > 0 && !(connectionEnded |= gone))) {
+            while (live > 0 || (held > 0 && !connectionOver())) {
                 ring.submitAndWait(1); // also ends when a blocked handler finished, or the connection did (wakeup)
                 ring.forEachCompletion((ud, res, flags) -> {
                     int i = (int) ud;
@@ -213,7 +212,7 @@ final class RingQueue implements Runnable {
                 for (Finished f; (f = finished.poll()) != null; ) {
                     held--;
                     spareIns.push(f.in());
-                    if (!connectionEnded) {
+                    if (!connectionOver()) {
                         commit(ring, cmd, f.index(), entries[f.index()], f.length());
                     }
                 }
@@ -221,6 +220,11 @@ final class RingQueue implements Runnable {
         } finally {
             ring = null;
         }
+    }
+
+    /** Whether the connection has ended, as a command's error or a {@code /dev/fuse} reader said. */
+    private boolean connectionOver() {
+        return connectionEnded || gone;
     }
 
     /**
@@ -310,14 +314,8 @@ final class RingQueue implements Runnable {
     private long serveAsThreadlet(FuseRequest req, RequestContext ctx, Entry e, int index) {
         Threadlet<Long> t;
         try {
-            t = Threadlets.exec(group, () -> {
-                ctx.handlerThread(Thread.currentThread());
-                try {
-                    return replyLength(Reader.handleRequest(operations, errorHandler, req, ctx, e.out), req, e);
-                } finally {
-                    ctx.handlerThread(null);
-                }
-            });
+            t = Reader.execHandler(group, ctx,
+                    () -> replyLength(Reader.handleRequest(operations, errorHandler, req, ctx, e.out), req, e));
         } catch (RuntimeException x) {
             // the handler never started (the group was shut down, say): the request still gets its reply
             inFlight.unregister(ctx);

@@ -126,17 +126,7 @@ class FuseUringKernelTest {
                     .redirectErrorStream(true).start();
             try {
                 assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
-                AtomicReference<String> read = new AtomicReference<>();
-                Thread reader = Thread.ofPlatform().start(() -> {
-                    CpuAffinity.pinCurrentThread(0);
-                    try {
-                        read.set(Files.readString(mnt.resolve("hello")));
-                    } catch (IOException e) {
-                        read.set(e.toString());
-                    }
-                });
-                assertTrue(reader.join(Duration.ofSeconds(20)), "a request made on CPU 0 waited for the slow one");
-                assertEquals("still served", read.get());
+                assertEquals("still served", readOnCpu0(mnt.resolve("hello")));
             } finally {
                 fs.releaseSlow();
                 cat.destroy();
@@ -280,7 +270,7 @@ class FuseUringKernelTest {
                 read.set(e.toString());
             }
         });
-        assertTrue(reader.join(Duration.ofSeconds(20)), "a request made on CPU 0 waited for the blocked one");
+        assertTrue(reader.join(Duration.ofSeconds(20)), "a request made on CPU 0 waited for the slow one");
         return read.get();
     }
 }
