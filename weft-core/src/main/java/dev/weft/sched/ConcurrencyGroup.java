@@ -56,8 +56,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class ConcurrencyGroup implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConcurrencyGroup.class.getName());
-    /** What the last {@link #close()} logged about workers still alive, or null (for tests). */
-    volatile String closeReport;
     private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
     private static final int OPEN = 0, SHUTDOWN = 1, TERMINATED = 2;
@@ -83,6 +81,8 @@ public final class ConcurrencyGroup implements AutoCloseable {
     private final java.util.Queue<IllegalStateException> startFailures = new ConcurrentLinkedQueue<>();
     private volatile int state = OPEN;
     private int sparesCreated; // guarded by sparePool
+    /** What the last {@link #close()} logged about workers still alive, or null (for tests). */
+    volatile String closeReport;
 
     /** The factory of each server's {@link ServerPoller}, or null. */
     java.util.function.Function<Server, ServerPoller> pollerFactory() {
