@@ -42,6 +42,7 @@ class ReadmeExamplesTest {
             import java.io.IOException;
             import java.lang.foreign.*;
             import java.nio.file.*;
+            import java.util.List;
             import java.util.concurrent.*;
             """;
 
@@ -60,6 +61,11 @@ class ReadmeExamplesTest {
                 long handle(long id) { return id; }
                 void record(Object tag, Object value) {}
                 void log(Object tag, Throwable failure) {}
+                """);
+        CONTEXTS.put("new RingSelector<>(List.of(diskRing, netRing))", """
+                CompletionRing<Completion<Long>> diskRing, netRing;
+                boolean running;
+                void handle(int ring, Completion<Long> c) {}
                 """);
         CONTEXTS.put("new PassthroughFilesystem(Path.of(\"/srv/data\"))", "");
         CONTEXTS.put("FuseUring.setEnabled(true)", "FuseFilesystem fs;");

@@ -188,10 +188,19 @@ public final class ConcurrencyGroup implements AutoCloseable {
         return JdkAccess.currentCarrierThread() instanceof Server s ? s : null;
     }
 
-    /** The group whose server the calling worker runs on, or null. */
+    /**
+     * The group of the calling worker, or null when the caller is not a worker of any group. A worker is found on
+     * one of its group's servers, or running inline on the platform thread that started it
+     * ({@link #startInline}, a threadlet before it first blocks), where {@link #currentServer()} is null. A
+     * virtual thread that a worker started with the JDK's own builder is found while it runs on a server.
+     */
     public static ConcurrencyGroup current() {
         Server s = currentServer();
-        return s != null ? s.group : null;
+        if (s != null) {
+            return s.group;
+        }
+        Thread t = Thread.currentThread();
+        return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof WorkerTask w ? w.group : null;
     }
 
     // ---- workers
@@ -227,8 +236,8 @@ public final class ConcurrencyGroup implements AutoCloseable {
                     + " threadBuilder()");
         }
         WorkerTask w = newWorker(task, WorkerTask.START_INLINE);
-        inlineStarts.increment();
         w.thread.start(); // execute() counts it and leaves it to us
+        inlineStarts.increment(); // after the start, which a closed group refuses
         try {
             w.continuation.run();
         } catch (Throwable t) {
@@ -261,12 +270,13 @@ public final class ConcurrencyGroup implements AutoCloseable {
         WorkerTask w = newWorker(task, WorkerTask.START_SWITCH);
         w.thread.start(); // execute() puts it in s's switchTo (or queues it)
         if (s.own.switchTo == w) {
-            switches.increment();
             Thread.yield(); // resumes on s, from its switch-back stack, once w blocked or ended
             if (s.own.switchTo == w) {
                 // the yield did not unmount us (pinned): w goes through the policy instead
                 s.own.switchTo = null;
                 scheduler.enqueue(w, Wakeup.START, s);
+            } else {
+                switches.increment();
             }
         }
         return w.thread;

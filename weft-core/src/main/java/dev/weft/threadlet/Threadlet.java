@@ -58,16 +58,25 @@ public final class Threadlet<T> implements Future<T> {
         }
     }
 
-    /** A waiting thread or a callback; a stack through {@code next}. */
+    /**
+     * A waiting thread or a callback; a stack through {@code next}. A thread that gives up waiting (timeout,
+     * interrupt) clears its {@code thread} and unlinks its node ({@link #removeWaiter}), so a caller that polls a
+     * long-pending threadlet with short timeouts does not grow the stack.
+     */
     private static final class Waiter {
         volatile Thread thread; // null once the waiter gave up (timeout, interrupt)
         final BiConsumer<Object, Throwable> callback;
-        final Object next;
+        volatile Object next;
 
         Waiter(Thread thread, BiConsumer<Object, Throwable> callback, Object next) {
             this.thread = thread;
             this.callback = callback;
             this.next = next;
+        }
+
+        /** A thread still waiting, or a callback (which never gives up). */
+        boolean isLive() {
+            return thread != null || callback != null;
         }
     }
 
@@ -221,6 +230,7 @@ public final class Threadlet<T> implements Future<T> {
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(unit, "unit is null");
         Object s = await(unit.toNanos(timeout), true);
         if (s == null) {
             throw new TimeoutException("threadlet not done after " + timeout + " " + unit);
@@ -317,13 +327,13 @@ public final class Threadlet<T> implements Future<T> {
                 continue;
             }
             if (Thread.interrupted()) {
-                node.thread = null;
+                removeWaiter(node);
                 throw new InterruptedException();
             }
             if (timed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    node.thread = null;
+                    removeWaiter(node);
                     return null;
                 }
                 LockSupport.parkNanos(this, left);
@@ -331,6 +341,47 @@ public final class Threadlet<T> implements Future<T> {
                 LockSupport.park(this);
             }
         }
+    }
+
+    /**
+     * Marks {@code node} given up and unlinks every node that gave up, as {@code FutureTask} does: a dead node is
+     * skipped by pointing its live predecessor past it, or, at the top, by a CAS of {@code state}; a race with
+     * another removal (the predecessor died meanwhile, or the CAS failed) restarts the walk. It stops when the
+     * threadlet is done: the completer then owns the stack.
+     */
+    private void removeWaiter(Waiter node) {
+        node.thread = null;
+        retry:
+        while (true) {
+            Object top = state;
+            if (!(top instanceof Waiter)) {
+                return;
+            }
+            Waiter pred = null;
+            for (Waiter q = (Waiter) top, next; q != null; q = next) {
+                next = (Waiter) q.next;
+                if (q.isLive()) {
+                    pred = q;
+                } else if (pred != null) {
+                    pred.next = next;
+                    if (!pred.isLive()) {
+                        continue retry;
+                    }
+                } else if (!STATE.compareAndSet(this, q, next)) {
+                    continue retry;
+                }
+            }
+            return;
+        }
+    }
+
+    /** The nodes on the waiter stack (waiting threads and callbacks), 0 when done; for tests. */
+    int waitingNodes() {
+        int n = 0;
+        for (Object q = state; q instanceof Waiter w; q = w.next) {
+            n++;
+        }
+        return n;
     }
 
     @Override

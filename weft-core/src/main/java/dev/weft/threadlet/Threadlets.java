@@ -31,8 +31,10 @@ import java.util.concurrent.Callable;
  *       thread): the threadlet starts on the group through its policy and the handle is pending. A virtual
  *       thread cannot carry another, so there is no inline run to be had; this is never an error.</li>
  * </ul>
- * The forms without a group use the calling worker's group, or else {@link #defaultGroup()}. On a group that is
- * shut down, {@code exec} throws {@link java.util.concurrent.RejectedExecutionException}.
+ * The forms without a group use the calling worker's group (a threadlet still running inline on a platform thread
+ * included), or else {@link #defaultGroup()}. On a group that is shut down, {@code exec} throws
+ * {@link java.util.concurrent.RejectedExecutionException}; a null group, task or ring throws
+ * {@link NullPointerException}.
  *
  * <h2>Completions</h2>
  * The forms with a {@link CompletionRing} also deliver the outcome there, once, as a {@link Completion} with the
@@ -44,26 +46,39 @@ public final class Threadlets {
     private Threadlets() {
     }
 
-    private static final class DefaultGroup {
-        static final ConcurrencyGroup GROUP = ConcurrencyGroup.builder().name("weft-threadlets").build();
-    }
+    private static final Object DEFAULT_GROUP_LOCK = new Object();
+    private static volatile ConcurrencyGroup defaultGroup;
 
     /**
      * The group of threadlets started outside any group: one server per CPU, the default policy, created on
-     * first use and never closed (its servers are daemon threads).
+     * first use (its servers are daemon threads). It is shared by every caller in the JVM: closing it makes every
+     * later {@code exec} without a group throw {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * @throws IllegalStateException when the JVM lacks the flags weft needs (the message names them); every call
+     *                               says so again, not only the first
      */
     public static ConcurrencyGroup defaultGroup() {
-        return DefaultGroup.GROUP;
+        ConcurrencyGroup g = defaultGroup;
+        if (g == null) {
+            synchronized (DEFAULT_GROUP_LOCK) {
+                g = defaultGroup;
+                if (g == null) {
+                    g = ConcurrencyGroup.builder().name("weft-threadlets").build();
+                    defaultGroup = g;
+                }
+            }
+        }
+        return g;
     }
 
     /** Runs {@code task} as a threadlet of the caller's group, or of the {@linkplain #defaultGroup() default}. */
     public static <T> Threadlet<T> exec(Callable<? extends T> task) {
-        return exec(groupOfCaller(), task, null, 0L);
+        return start(groupOfCaller(), task, null, 0L);
     }
 
     /** Runs {@code task} as a threadlet of {@code group}. */
     public static <T> Threadlet<T> exec(ConcurrencyGroup group, Callable<? extends T> task) {
-        return exec(group, task, null, 0L);
+        return start(group, task, null, 0L);
     }
 
     /**
@@ -72,14 +87,24 @@ public final class Threadlets {
      */
     public static <T> Threadlet<T> exec(Callable<? extends T> task, CompletionRing<? super Completion<T>> ring,
                                         long tag) {
-        return exec(groupOfCaller(), task, Objects.requireNonNull(ring, "ring"), tag);
+        return start(groupOfCaller(), task, requireRing(ring), tag);
     }
 
     /** Runs {@code task} as a threadlet of {@code group}, delivering its completion to {@code ring} too. */
     public static <T> Threadlet<T> exec(ConcurrencyGroup group, Callable<? extends T> task,
                                         CompletionRing<? super Completion<T>> ring, long tag) {
-        Objects.requireNonNull(group, "group");
-        Threadlet<T> t = new Threadlet<>(task, ring, tag);
+        return start(group, task, requireRing(ring), tag);
+    }
+
+    private static <R> R requireRing(R ring) {
+        return Objects.requireNonNull(ring, "ring is null: to get the outcome from the handle alone, use the form"
+                + " of exec without a ring");
+    }
+
+    private static <T> Threadlet<T> start(ConcurrencyGroup group, Callable<? extends T> task,
+                                          CompletionRing<? super Completion<T>> ring, long tag) {
+        Objects.requireNonNull(group, "group is null: pass a ConcurrencyGroup, or use the form of exec without one");
+        Threadlet<T> t = new Threadlet<>(Objects.requireNonNull(task, "task is null"), ring, tag);
         Runnable body = t::run;
         if (!Thread.currentThread().isVirtual()) {
             group.startInline(body);
@@ -91,8 +116,9 @@ public final class Threadlets {
         return t;
     }
 
+    /** The calling worker's group (on a server, or running inline), else the default group. */
     private static ConcurrencyGroup groupOfCaller() {
-        ConcurrencyGroup g = Thread.currentThread().isVirtual() ? ConcurrencyGroup.current() : null;
+        ConcurrencyGroup g = ConcurrencyGroup.current();
         return g != null ? g : defaultGroup();
     }
 }

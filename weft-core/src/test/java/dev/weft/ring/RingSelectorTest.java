@@ -157,6 +157,47 @@ class RingSelectorTest {
         assertEquals(-1, selector.select(0, TimeUnit.SECONDS));
     }
 
+    @Test
+    void twoProducersPerRingOverflowingTinyRingsLoseNothingThroughTheSelector() throws Exception {
+        final int perProducer = 100_000;
+        List<CompletionRing<Long>> rings = rings(3, 2);
+        RingSelector<Long> selector = new RingSelector<>(rings);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            CompletionRing<Long> ring = rings.get(p % 3);
+            long id = p;
+            producers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                for (long s = 0; s < perProducer; s++) {
+                    ring.offer(id << 32 | s);
+                }
+            }));
+        }
+        go.countDown();
+        Thread.sleep(20); // let the producers fill the rings past their two slots before the consumer starts
+        long[] next = new long[6];
+        for (int received = 0; received < 6 * perProducer; received++) {
+            Long e = received % 2 == 0 ? selector.take() : pollSelected(selector);
+            int producer = (int) (e >>> 32);
+            assertEquals(next[producer], e & 0xffff_ffffL, "producer " + producer + " in its order");
+            next[producer]++;
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        long[] all = new long[6];
+        Arrays.fill(all, perProducer);
+        assertArrayEquals(all, next);
+        assertNull(selector.poll());
+        long overflowed = rings.stream().mapToLong(CompletionRing::overflowCount).sum();
+        assertTrue(overflowed > 0, "the rings overflowed while selected (" + overflowed + ")");
+    }
+
     /** select(), then poll the ring it named. */
     private static Long pollSelected(RingSelector<Long> selector) throws InterruptedException {
         int i = selector.select();

@@ -268,6 +268,33 @@ class ThreadletTest {
         assertNull(ring.poll());
     }
 
+    @Test
+    void aMillionThreadletsBlockedAtOnceAllEndWhenReleased() throws Exception {
+        int n = 1_000_000;
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(2).name("million-blocked").build()) {
+            CountDownLatch gate = new CountDownLatch(1);
+            CompletionRing<Completion<Integer>> ring = new CompletionRing<>(1 << 16);
+            for (int i = 0; i < n; i++) {
+                int v = i;
+                Threadlet<Integer> t = Threadlets.exec(g, () -> {
+                    gate.await();
+                    return v;
+                }, ring, i);
+                assertFalse(t.isDone(), "threadlet " + i + " blocks");
+            }
+            assertEquals(n, g.stats().inlineMoved(), "each got a context of its own when it blocked");
+            assertEquals(n, g.stats().liveWorkers(), "a million blocked at once");
+            gate.countDown();
+            boolean[] seen = new boolean[n];
+            for (int got = 0; got < n; got++) {
+                Completion<Integer> c = ring.take(30, TimeUnit.SECONDS);
+                assertNotNull(c, "completion missing after " + got);
+                record(c, seen);
+            }
+            assertNull(ring.poll());
+        }
+    }
+
     private static int record(Completion<Integer> c, boolean[] seen) {
         check(c);
         int tag = (int) c.tag();
@@ -319,56 +346,67 @@ class ThreadletTest {
 
     @Test
     void fromAWorkerTheThreadletRunsFirstAndTheCallerResumesOnTheSameServer() throws Exception {
-        for (int round = 0; round < 50; round++) {
-            List<String> order = new CopyOnWriteArrayList<>();
-            AtomicReference<Server> callerBefore = new AtomicReference<>();
-            AtomicReference<Server> threadletOn = new AtomicReference<>();
-            AtomicReference<Server> callerAfter = new AtomicReference<>();
-            AtomicReference<Boolean> doneOnReturn = new AtomicReference<>();
-            Thread w = group.threadBuilder().start(() -> {
-                callerBefore.set(ConcurrencyGroup.currentServer());
-                Threadlet<String> t = Threadlets.exec(() -> {
-                    threadletOn.set(ConcurrencyGroup.currentServer());
-                    order.add("threadlet");
-                    return "x";
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(2).name("switch-to").build()) {
+            for (int round = 0; round < 50; round++) {
+                List<String> order = new CopyOnWriteArrayList<>();
+                AtomicReference<Server> callerBefore = new AtomicReference<>();
+                AtomicReference<Server> threadletOn = new AtomicReference<>();
+                AtomicReference<Server> callerAfter = new AtomicReference<>();
+                AtomicReference<Boolean> doneOnReturn = new AtomicReference<>();
+                Thread w = g.threadBuilder().start(() -> {
+                    callerBefore.set(ConcurrencyGroup.currentServer());
+                    Threadlet<String> t = Threadlets.exec(() -> {
+                        threadletOn.set(ConcurrencyGroup.currentServer());
+                        order.add("threadlet");
+                        return "x";
+                    });
+                    order.add("caller");
+                    callerAfter.set(ConcurrencyGroup.currentServer());
+                    doneOnReturn.set(t.isDone());
                 });
-                order.add("caller");
-                callerAfter.set(ConcurrencyGroup.currentServer());
-                doneOnReturn.set(t.isDone());
-            });
-            w.join();
-            assertEquals(List.of("threadlet", "caller"), order);
-            assertSame(callerBefore.get(), threadletOn.get(), "the threadlet ran on the caller's server");
-            assertSame(callerBefore.get(), callerAfter.get(), "the caller resumed on the same server");
-            assertTrue(doneOnReturn.get());
+                assertTrue(w.join(java.time.Duration.ofSeconds(10)), "round " + round + " hung");
+                assertEquals(List.of("threadlet", "caller"), order);
+                assertSame(callerBefore.get(), threadletOn.get(), "the threadlet ran on the caller's server");
+                assertSame(callerBefore.get(), callerAfter.get(), "the caller resumed on the same server");
+                assertTrue(doneOnReturn.get());
+            }
+            assertEquals(50, g.stats().switches(), "every round was a switch, none went through the policy");
+            assertEquals(0, g.stats().inlineStarts());
         }
-        assertTrue(group.stats().switches() >= 50);
     }
 
     @Test
     void fromAWorkerTheCallerResumesAsSoonAsTheThreadletBlocks() throws Exception {
-        CountDownLatch gate = new CountDownLatch(1);
-        AtomicReference<Server> callerBefore = new AtomicReference<>();
-        AtomicReference<Server> callerAfter = new AtomicReference<>();
-        AtomicReference<Threadlet<String>> handle = new AtomicReference<>();
-        List<String> order = new CopyOnWriteArrayList<>();
-        Thread w = group.threadBuilder().start(() -> {
-            callerBefore.set(ConcurrencyGroup.currentServer());
-            handle.set(Threadlets.exec(() -> {
-                order.add("threadlet starts");
-                gate.await();
-                order.add("threadlet ends");
-                return "later";
-            }));
-            order.add("caller");
-            callerAfter.set(ConcurrencyGroup.currentServer());
-        });
-        w.join();
-        assertEquals(List.of("threadlet starts", "caller"), order);
-        assertSame(callerBefore.get(), callerAfter.get());
-        assertFalse(handle.get().isDone());
-        gate.countDown();
-        assertEquals("later", handle.get().get(10, TimeUnit.SECONDS));
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(2).name("switch-to-blocking").build()) {
+            for (int round = 0; round < 20; round++) {
+                CountDownLatch gate = new CountDownLatch(1);
+                AtomicReference<Server> callerBefore = new AtomicReference<>();
+                AtomicReference<Server> threadletOn = new AtomicReference<>();
+                AtomicReference<Server> callerAfter = new AtomicReference<>();
+                AtomicReference<Threadlet<String>> handle = new AtomicReference<>();
+                List<String> order = new CopyOnWriteArrayList<>();
+                Thread w = g.threadBuilder().start(() -> {
+                    callerBefore.set(ConcurrencyGroup.currentServer());
+                    handle.set(Threadlets.exec(() -> {
+                        threadletOn.set(ConcurrencyGroup.currentServer());
+                        order.add("threadlet starts");
+                        gate.await();
+                        order.add("threadlet ends");
+                        return "later";
+                    }));
+                    order.add("caller");
+                    callerAfter.set(ConcurrencyGroup.currentServer());
+                });
+                assertTrue(w.join(java.time.Duration.ofSeconds(10)), "round " + round + " hung");
+                assertEquals(List.of("threadlet starts", "caller"), order);
+                assertSame(callerBefore.get(), threadletOn.get(), "the threadlet started on the caller's server");
+                assertSame(callerBefore.get(), callerAfter.get(), "the caller resumed on the same server");
+                assertFalse(handle.get().isDone());
+                gate.countDown();
+                assertEquals("later", handle.get().get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(20, g.stats().switches());
+        }
     }
 
     @Test
@@ -397,33 +435,101 @@ class ThreadletTest {
     }
 
     @Test
-    void fromAPinnedWorkerTheThreadletStillRuns() throws Exception {
-        Object lock = new Object();
-        AtomicReference<Threadlet<String>> handle = new AtomicReference<>();
-        Thread w = group.threadBuilder().start(() -> {
-            synchronized (lock) { // Thread.yield cannot unmount a worker holding a monitor
-                handle.set(Threadlets.exec(() -> "ran"));
-            }
-        });
-        w.join();
-        assertEquals("ran", handle.get().get(10, TimeUnit.SECONDS));
+    void fromAWorkerHoldingAMonitorTheSwitchStillHappens() throws Exception {
+        // since JDK 24 (JEP 491) a monitor does not pin: the caller unmounts inside synchronized
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("switch-in-monitor").build()) {
+            Object lock = new Object();
+            List<String> order = new CopyOnWriteArrayList<>();
+            Thread w = g.threadBuilder().start(() -> {
+                synchronized (lock) {
+                    Threadlets.exec(() -> order.add("threadlet"));
+                    order.add("caller");
+                }
+            });
+            assertTrue(w.join(java.time.Duration.ofSeconds(10)));
+            assertEquals(List.of("threadlet", "caller"), order);
+            assertEquals(1, g.stats().switches());
+        }
+    }
+
+    @Test
+    void fromAWorkerPinnedInANativeFrameTheThreadletGoesThroughThePolicyAndTheCallerGoesOn() throws Exception {
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("switch-pinned").build()) {
+            List<String> order = new CopyOnWriteArrayList<>();
+            AtomicReference<Threadlet<Server>> handle = new AtomicReference<>();
+            AtomicReference<Server> caller = new AtomicReference<>();
+            Thread w = g.threadBuilder().start(() -> NativeFrame.run(() -> {
+                caller.set(ConcurrencyGroup.currentServer());
+                handle.set(Threadlets.exec(() -> {
+                    order.add("threadlet");
+                    return ConcurrencyGroup.currentServer();
+                }));
+                order.add("caller goes on");
+            }));
+            assertTrue(w.join(java.time.Duration.ofSeconds(10)));
+            assertSame(caller.get(), handle.get().get(10, TimeUnit.SECONDS), "it ran on the group's one server");
+            assertEquals(List.of("caller goes on", "threadlet"), order);
+            assertEquals(0, g.stats().switches(), "a pinned caller cannot switch");
+        }
     }
 
     // ---- from another virtual thread
 
     @Test
     void fromAnotherVirtualThreadTheThreadletStartsOnTheGroup() throws Exception {
-        AtomicReference<Threadlet<Server>> handle = new AtomicReference<>();
-        Thread.ofVirtual().start(() -> handle.set(Threadlets.exec(group, ConcurrencyGroup::currentServer))).join();
-        Server s = handle.get().get(10, TimeUnit.SECONDS);
-        assertNotNull(s);
-        assertSame(group, s.group());
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(2).name("from-jdk-vthread").build()) {
+            AtomicReference<Threadlet<Server>> handle = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> handle.set(Threadlets.exec(g, ConcurrencyGroup::currentServer))).join();
+            Server s = handle.get().get(10, TimeUnit.SECONDS);
+            assertNotNull(s);
+            assertSame(g, s.group());
+            assertEquals(0, g.stats().inlineStarts(), "a virtual thread cannot carry the threadlet inline");
+            assertEquals(0, g.stats().switches(), "nor switch to it: it is not a worker of the group");
+        }
     }
 
     @Test
-    void aThreadletStartedByAnInlineThreadletFallsBackToTheGroup() {
-        Threadlet<Threadlet<String>> outer = Threadlets.exec(group, () -> Threadlets.exec(group, () -> "inner"));
-        assertEquals("inner", outer.join().join());
+    void fromAWorkerOfAnotherGroupTheThreadletStartsOnTheGroupNamed() throws Exception {
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("named").build();
+             ConcurrencyGroup h = ConcurrencyGroup.builder().servers(1).name("caller's").build()) {
+            AtomicReference<Threadlet<Server>> handle = new AtomicReference<>();
+            h.threadBuilder().start(() -> handle.set(Threadlets.exec(g, ConcurrencyGroup::currentServer))).join();
+            assertSame(g, handle.get().get(10, TimeUnit.SECONDS).group());
+            assertEquals(0, h.stats().switches());
+            assertEquals(0, g.stats().switches());
+        }
+    }
+
+    @Test
+    void aThreadletStartedByAnInlineThreadletFallsBackToTheGroup() throws Exception {
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("nested-inline").build()) {
+            int caller = osThreadId();
+            AtomicInteger outerOn = new AtomicInteger();
+            Threadlet<Threadlet<Server>> outer = Threadlets.exec(g, () -> {
+                outerOn.set(osThreadId());
+                return Threadlets.exec(g, ConcurrencyGroup::currentServer);
+            });
+            assertTrue(outer.isDone());
+            assertEquals(caller, outerOn.get(), "the outer one ran inline");
+            assertSame(g, outer.join().get(10, TimeUnit.SECONDS).group(), "the inner one ran on a server");
+            assertEquals(1, g.stats().inlineStarts(), "only the outer one started inline");
+            assertEquals(0, g.stats().switches());
+        }
+    }
+
+    @Test
+    void withoutAGroupAThreadletRunningInlineStartsItsChildrenInItsOwnGroup() throws Exception {
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("inline-parent").build()) {
+            AtomicReference<ConcurrencyGroup> seenInline = new AtomicReference<>();
+            Threadlet<Threadlet<Server>> outer = Threadlets.exec(g, () -> {
+                assertNull(ConcurrencyGroup.currentServer(), "inline: the carrier is the caller, not a server");
+                seenInline.set(ConcurrencyGroup.current());
+                return Threadlets.exec(ConcurrencyGroup::currentServer);
+            });
+            assertTrue(outer.isDone());
+            assertSame(g, seenInline.get(), "ConcurrencyGroup.current() finds a worker running inline");
+            assertSame(g, outer.join().get(10, TimeUnit.SECONDS).group(), "not the default group");
+        }
     }
 
     @Test
@@ -455,10 +561,82 @@ class ThreadletTest {
     }
 
     @Test
-    void aClosedGroupRejects() {
-        ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).build();
+    void aClosedGroupRejectsAndCountsNothing() {
+        ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("refusing").build();
         g.close();
-        assertThrows(RejectedExecutionException.class, () -> Threadlets.exec(g, () -> 1));
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
+                () -> Threadlets.exec(g, () -> 1));
+        assertTrue(e.getMessage().contains("refusing"), "names the group: " + e.getMessage());
+        assertEquals(0, g.stats().inlineStarts(), "a refused threadlet did not run inline");
+        assertEquals(0, g.stats().inlineCompleted());
+    }
+
+    @Test
+    void nullArgumentsAreRefusedWithTheirName() {
+        CompletionRing<Completion<Integer>> ring = new CompletionRing<>(4);
+        assertNullRefused("group", () -> Threadlets.exec(null, () -> 1));
+        assertNullRefused("group", () -> Threadlets.exec(null, () -> 1, ring, 0));
+        assertNullRefused("task", () -> Threadlets.exec(group, null));
+        assertNullRefused("task", () -> Threadlets.exec((java.util.concurrent.Callable<Integer>) null));
+        assertNullRefused("task", () -> Threadlets.exec(group, null, ring, 0));
+        assertNullRefused("ring", () -> Threadlets.exec(group, () -> 1, null, 0));
+        assertNullRefused("ring", () -> Threadlets.exec(() -> 1, null, 0));
+        Threadlet<Integer> t = Threadlets.exec(group, () -> 1);
+        assertNullRefused("unit", () -> t.get(1, null));
+        assertNullRefused("action", () -> t.onComplete(null));
+        assertEquals(1, t.join(), "the handle is unharmed");
+    }
+
+    private static void assertNullRefused(String what, org.junit.jupiter.api.function.Executable call) {
+        NullPointerException e = assertThrows(NullPointerException.class, call);
+        assertNotNull(e.getMessage(), what + ": a message");
+        assertTrue(e.getMessage().startsWith(what), what + ": " + e.getMessage());
+    }
+
+    @Test
+    void aThreadletCancelledBeforeItRunsNeverCallsItsTask() throws Exception {
+        ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("cancel-before-run").build();
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch occupied = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        g.threadBuilder().start(() -> { // holds the group's one server without yielding
+            occupied.countDown();
+            while (!release.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        assertTrue(occupied.await(10, TimeUnit.SECONDS));
+        AtomicReference<Threadlet<Integer>> handle = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> handle.set(Threadlets.exec(g, calls::incrementAndGet))).join();
+        assertFalse(handle.get().isDone(), "queued behind the spinning worker");
+        assertTrue(handle.get().cancel(true));
+        release.set(true);
+        g.close();
+        assertTrue(g.awaitTermination(java.time.Duration.ofSeconds(10)), "its worker ended");
+        assertEquals(0, calls.get(), "the task was never called");
+        assertTrue(handle.get().isCancelled());
+    }
+
+    @Test
+    void timedOutWaitsDoNotPileUpOnAPendingThreadlet() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Threadlet<String> t = Threadlets.exec(group, () -> {
+            gate.await();
+            return "end";
+        });
+        t.onComplete((v, e) -> { });
+        for (int i = 0; i < 10_000; i++) {
+            assertThrows(TimeoutException.class, () -> t.get(1, TimeUnit.NANOSECONDS));
+        }
+        assertEquals(1, t.waitingNodes(), "only the callback is left");
+        Thread interrupted = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, t::get);
+        });
+        interrupted.join();
+        assertEquals(1, t.waitingNodes(), "an interrupted wait leaves nothing either");
+        gate.countDown();
+        assertEquals("end", t.get(10, TimeUnit.SECONDS));
     }
 
     @Test
