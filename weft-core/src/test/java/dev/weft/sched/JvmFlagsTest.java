@@ -26,6 +26,16 @@ class JvmFlagsTest {
     }
 
     @Test
+    void theDefaultThreadletGroupNamesTheMissingFlagOnEveryCallNotOnlyTheFirst() throws Exception {
+        ChildJvm r = ChildJvm.run(List.of("-cp", CLASS_PATH), dev.weft.testapp.DefaultGroupMain.class.getName());
+        List<String> attempts = r.stdout().lines().filter(l -> l.startsWith("attempt ")).toList();
+        assertEquals(2, attempts.size(), r.stdout() + r.stderr());
+        for (String a : attempts) {
+            assertTrue(a.contains("IllegalStateException") && a.contains("--add-opens java.base/java.lang="), a);
+        }
+    }
+
+    @Test
     void runsOnTheClassPath() throws Exception {
         ChildJvm r = ChildJvm.run(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", CLASS_PATH),
                 GroupMain.class.getName());
