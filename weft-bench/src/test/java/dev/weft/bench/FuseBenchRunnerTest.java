@@ -35,7 +35,7 @@ class FuseBenchRunnerTest {
     void variantsAreTheKeysWithNativeAsBaselineAndHigherIsBetter() throws Exception {
         BenchRunner.Bench b = BenchRunner.resolve(List.of("fuse-randread")).getFirst();
         assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "weft-passthrough-io",
-                "bindfs", "jfuse"), b.keys());
+                "bindfs", "libfuse3", "jfuse"), b.keys());
         assertEquals("native", b.baseline);
         assertFalse(b.lowerIsBetter());
         assertEquals("IOPS", b.unitLabel());

@@ -74,9 +74,10 @@ public final class FuseBenchmark {
 
     /** The settings from the system properties, with {@code jvmArgs} for the Java servers. */
     public static Settings settings(FioTiming timing, List<String> jvmArgs) {
-        return new Settings(Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_WORK_DIR)).toAbsolutePath().normalize(),
-                System.getProperty(FIO_PROPERTY, "fio"), timing,
-                FuseVariant.Launch.ofThisJvm(jvmArgs, System.getProperty(BINDFS_PROPERTY, "bindfs")));
+        Path workDir = Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_WORK_DIR)).toAbsolutePath().normalize();
+        return new Settings(workDir, System.getProperty(FIO_PROPERTY, "fio"), timing,
+                FuseVariant.Launch.ofThisJvm(jvmArgs, System.getProperty(BINDFS_PROPERTY, "bindfs"),
+                        workDir.resolve("bin").resolve("libfuse3-passthrough")));
     }
 
     /** The score of each variant (null when it failed; why is on {@code progress}), keyed and ordered as reported. */

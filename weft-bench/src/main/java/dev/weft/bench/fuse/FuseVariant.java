@@ -1,6 +1,7 @@
 package dev.weft.bench.fuse;
 
 import dev.weft.bench.fuse.peer.JfusePassthrough;
+import dev.weft.bench.fuse.peer.Libfuse3Peer;
 import dev.weft.fuse.server.FuseUring;
 
 import java.io.File;
@@ -26,6 +27,7 @@ import java.util.jar.JarFile;
  * weft-uring      JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --transport uring SOURCE MOUNTPOINT
  * weft-passthrough-io  JAVA JVM_ARGS -cp CLASSPATH dev.weft.cli.Main mount --passthrough-io SOURCE MOUNTPOINT
  * bindfs          bindfs -f --multithreaded --forward-odirect=4096 -o subtype=bindfs SOURCE MOUNTPOINT
+ * libfuse3        LIBFUSE3_PEER SOURCE MOUNTPOINT       (weft-bench's C passthrough on libfuse 3, see Libfuse3Peer)
  * jfuse           JAVA JVM_ARGS -cp CLASSPATH dev.weft.bench.fuse.peer.JfusePassthrough SOURCE MOUNTPOINT
  * </pre>
  *
@@ -46,6 +48,7 @@ public enum FuseVariant {
     WEFT_URING("weft-uring", "fuse.weft"),
     WEFT_PASSTHROUGH_IO("weft-passthrough-io", "fuse.weft"),
     BINDFS("bindfs", "fuse.bindfs"),
+    LIBFUSE3("libfuse3", "fuse.libfuse3"),
     JFUSE("jfuse", "fuse.jfuse");
 
     /** The main class of {@code bin/weft}. */
@@ -79,14 +82,18 @@ public enum FuseVariant {
     }
 
     /**
-     * How to start the servers: the JVM (program, arguments, class path) of the Java ones, and the bindfs program.
+     * How to start the servers: the JVM (program, arguments, class path) of the Java ones, the bindfs program, and
+     * where the C peer's binary is (built there on first use, {@link Libfuse3Peer}).
      */
-    public record Launch(Path java, List<String> jvmArgs, String classPath, String bindfs) {
+    public record Launch(Path java, List<String> jvmArgs, String classPath, String bindfs, Path libfuse3Peer) {
 
-        /** This JVM's program and class path with {@code jvmArgs}, and {@code bindfs} (a name on PATH or a path). */
-        public static Launch ofThisJvm(List<String> jvmArgs, String bindfs) {
+        /**
+         * This JVM's program and class path with {@code jvmArgs}, {@code bindfs} (a name on PATH or a path) and the
+         * C peer's binary.
+         */
+        public static Launch ofThisJvm(List<String> jvmArgs, String bindfs, Path libfuse3Peer) {
             return new Launch(Path.of(System.getProperty("java.home"), "bin", "java"), List.copyOf(jvmArgs),
-                    System.getProperty("java.class.path"), bindfs);
+                    System.getProperty("java.class.path"), bindfs, libfuse3Peer);
         }
     }
 
@@ -112,6 +119,7 @@ public enum FuseVariant {
             }
             case BINDFS -> c.addAll(List.of(l.bindfs(), "-f", "--multithreaded", "--forward-odirect=4096",
                     "-o", "subtype=bindfs"));
+            case LIBFUSE3 -> c.add(l.libfuse3Peer().toString());
             case JFUSE -> java(c, l, JfusePassthrough.class.getName());
         }
         c.add(source.toString());
@@ -127,7 +135,10 @@ public enum FuseVariant {
         c.add(mainClass);
     }
 
-    /** Why this variant cannot start here (with the fix), or empty if nothing is known to be missing. */
+    /**
+     * Why this variant cannot start here (with the fix), or empty if nothing is known to be missing. For
+     * {@code libfuse3} this builds the peer first if it is not built yet.
+     */
     public Optional<String> unavailability(Launch l) {
         if (!mounts()) {
             return Optional.empty();
@@ -148,6 +159,7 @@ public enum FuseVariant {
             case BINDFS -> findProgram(l.bindfs()).isPresent()
                     ? Optional.empty()
                     : Optional.of("bindfs not found (looked for '" + l.bindfs() + "' on PATH): apt-get install bindfs");
+            case LIBFUSE3 -> Libfuse3Peer.ensureBuilt(l.libfuse3Peer());
             default -> Optional.empty();
         };
     }

@@ -17,13 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FuseVariantTest {
 
     static final FuseVariant.Launch LAUNCH = new FuseVariant.Launch(Path.of("/jdk/bin/java"),
-            List.of("--enable-native-access=ALL-UNNAMED"), "/a.jar:/b", "bindfs");
+            List.of("--enable-native-access=ALL-UNNAMED"), "/a.jar:/b", "bindfs",
+            Path.of("/work/bin/libfuse3-passthrough"));
     static final Path SRC = Path.of("/work/source"), MNT = Path.of("/work/mnt");
 
     @Test
     void keysInReportOrderWithNativeFirst() {
         assertEquals(List.of("native", "weft", "weft-lifo", "weft-threadlet", "weft-uring", "weft-passthrough-io",
-                "bindfs", "jfuse"), FuseVariant.keys());
+                "bindfs", "libfuse3", "jfuse"), FuseVariant.keys());
         assertFalse(FuseVariant.NATIVE.mounts());
         assertEquals(List.of(), FuseVariant.NATIVE.command(LAUNCH, SRC, MNT));
     }
@@ -52,6 +53,9 @@ class FuseVariantTest {
         assertEquals(List.of("bindfs", "-f", "--multithreaded", "--forward-odirect=4096", "-o", "subtype=bindfs",
                 "/work/source", "/work/mnt"), FuseVariant.BINDFS.command(LAUNCH, SRC, MNT));
         assertEquals("fuse.bindfs", FuseVariant.BINDFS.fsType());
+        assertEquals(List.of("/work/bin/libfuse3-passthrough", "/work/source", "/work/mnt"),
+                FuseVariant.LIBFUSE3.command(LAUNCH, SRC, MNT));
+        assertEquals("fuse.libfuse3", FuseVariant.LIBFUSE3.fsType());
         assertEquals(List.of("/jdk/bin/java", "--enable-native-access=ALL-UNNAMED", "-cp", "/a.jar:/b",
                         "dev.weft.bench.fuse.peer.JfusePassthrough", "/work/source", "/work/mnt"),
                 FuseVariant.JFUSE.command(LAUNCH, SRC, MNT));
@@ -66,7 +70,8 @@ class FuseVariantTest {
         Files.writeString(classes.resolve("dev/weft/cli/Main.class"), "");
         assertTrue(FuseVariant.onClassPath("/nonexistent.jar::" + classes, FuseVariant.WEFT_MAIN));
 
-        FuseVariant.Launch without = new FuseVariant.Launch(LAUNCH.java(), LAUNCH.jvmArgs(), "/nonexistent", "bindfs");
+        FuseVariant.Launch without = new FuseVariant.Launch(LAUNCH.java(), LAUNCH.jvmArgs(), "/nonexistent", "bindfs",
+                LAUNCH.libfuse3Peer());
         if (Files.exists(Path.of("/dev/fuse"))) {
             String why = FuseVariant.WEFT.unavailability(without).orElseThrow();
             assertTrue(why.contains("dev.weft.cli.Main (weft-cli) is not on the class path"), why);
@@ -77,7 +82,8 @@ class FuseVariantTest {
 
     @Test
     void missingBindfsIsNamedWithItsPackage() {
-        FuseVariant.Launch l = new FuseVariant.Launch(LAUNCH.java(), LAUNCH.jvmArgs(), "", "no-such-bindfs-here");
+        FuseVariant.Launch l = new FuseVariant.Launch(LAUNCH.java(), LAUNCH.jvmArgs(), "", "no-such-bindfs-here",
+                LAUNCH.libfuse3Peer());
         if (Files.exists(Path.of("/dev/fuse"))) {
             String why = FuseVariant.BINDFS.unavailability(l).orElseThrow();
             assertTrue(why.contains("'no-such-bindfs-here'") && why.contains("apt-get install bindfs"), why);
