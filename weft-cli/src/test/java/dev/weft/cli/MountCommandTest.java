@@ -30,6 +30,8 @@ class MountCommandTest {
         assertEquals("src", a.fsname());
         assertEquals(Duration.ofNanos(25_000), a.readSpin());
         assertEquals(5000, a.inodeBudget());
+        assertFalse(a.pinned());
+        assertTrue(MountCommand.MountArgs.parse(new String[]{"--pin", "/a", "/b"}).pinned());
         assertEquals(Path.of("/a"), a.source());
         assertEquals(Path.of("b").toAbsolutePath().normalize(), a.mountpoint());
         assertTrue(MountCommand.MountArgs.parse(new String[]{"--passthrough-io", "/a", "/b"}).passthroughIo());
@@ -66,6 +68,25 @@ class MountCommandTest {
         assertMessage("--read-spin-us must be 0..1000000, got -1", "--read-spin-us", "-1", "/a", "/b");
         assertMessage("--read-spin-us must be 0..1000000, got NaN", "--read-spin-us", "NaN", "/a", "/b");
         assertMessage("--read-spin-us must be 0..1000000, got Infinity", "--read-spin-us", "Infinity", "/a", "/b");
+        assertMessage("--pin applies to --transport dev only (the io_uring queue threads are always pinned to their"
+                + " queue's CPU)", "--pin", "--transport", "uring", "/a", "/b");
+        assertMessage("unknown option --pin=yes", "--pin=yes", "/a", "/b");
+        assertMessage("--fsname must be non-empty, without ',' (it separates mount options), got ''", "--fsname", "",
+                "/a", "/b");
+        assertMessage("--fsname must be non-empty, without ',' (it separates mount options), got 'a,b'", "--fsname",
+                "a,b", "/a", "/b");
+    }
+
+    /** A bad fsname is a usage error found before anything is opened: status 2 and the usage, as other bad options. */
+    @Test
+    void aBadFsnameIsAUsageErrorWithStatus2(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String bad : new String[]{"", "a,allow_other"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, MountCommand.mount(new String[]{"--fsname", bad, dir.toString(), dir.toString()},
+                    System.out, new PrintStream(err, true)), err.toString());
+            assertTrue(err.toString().contains("--fsname must be non-empty"), err.toString());
+            assertTrue(err.toString().contains(MountCommand.MOUNT_USAGE), err.toString());
+        }
     }
 
     @Test
