@@ -99,41 +99,6 @@ class MountCommandTest {
         assertTrue(out.toString().contains(MountCommand.UMOUNT_USAGE), out.toString());
     }
 
-    /** The command as a user runs it: SIGTERM (what Ctrl-C's SIGINT also does) unmounts and ends it. */
-    @Test
-    void sigtermUnmountsAndEndsTheCommand(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        boolean kernel = Files.exists(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name"));
-        if (!kernel) {
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but FUSE mounts need /dev/fuse and root here");
-            }
-            org.junit.jupiter.api.Assumptions.abort("needs /dev/fuse and root");
-        }
-        Path source = Files.createDirectory(dir.resolve("source"));
-        Files.writeString(source.resolve("f"), "through the mount");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        String javaBin = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "mount", source.toString(), mnt.toString()).redirectErrorStream(true).start();
-        try {
-            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
-            String first = r.readLine();
-            assertTrue(first != null && first.contains("mounted at " + mnt), "first line: " + first);
-            assertEquals("through the mount", Files.readString(mnt.resolve("f")));
-            p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
-            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the command ended");
-            String rest = r.lines().collect(java.util.stream.Collectors.joining("\n"));
-            assertEquals(1, rest.lines().filter(l -> l.contains("unmounted after")).count(), "said once: " + rest);
-            assertTrue(dev.weft.fuse.kernel.FuseMounts.find(mnt).isEmpty(), "nothing is left mounted at " + mnt);
-        } finally {
-            p.destroyForcibly();
-            if (dev.weft.fuse.kernel.FuseMounts.find(mnt).isPresent()) {
-                dev.weft.fuse.kernel.FuseMounts.unmount(mnt, true);
-            }
-        }
-    }
-
     @Test
     void mountAndUmountReportUsageErrorsWithStatus2() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
