@@ -446,8 +446,8 @@ public final class FuseServer implements AutoCloseable {
         /**
          * Whether each {@code /dev/fuse} server thread is pinned to one CPU ({@code sched_setaffinity}): thread
          * {@code i} to the {@code i}-th CPU, modulo their count, of those the thread calling {@link #mount} may run
-         * on. Off by default: pinned readers measured slower here (README, fuse tables). The io_uring queue threads
-         * are pinned to their queue's CPU regardless.
+         * on. Off by default: not measured faster (README, FUSE benchmarks: the whole server on one CPU was slower).
+         * The io_uring queue threads are pinned to their queue's CPU regardless.
          */
         public Builder pinned(boolean on) {
             this.pinned = on;
