@@ -153,8 +153,15 @@ class FuseServerKernelTest {
      */
     static void assertASignalledReadInterruptsItsHandler(FuseServer server, MemoryFilesystem fs, Path mnt)
             throws Exception {
+        assertASignalledReadInterruptsItsHandler(server, fs, mnt, () -> { });
+    }
+
+    /** As above, running {@code beforeSignal} once the handler is entered and before the signal is sent. */
+    static void assertASignalledReadInterruptsItsHandler(FuseServer server, MemoryFilesystem fs, Path mnt,
+            Runnable beforeSignal) throws Exception {
         Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
         assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+        beforeSignal.run();
         new ProcessBuilder("kill", "-TERM", Long.toString(cat.pid())).start().waitFor();
         assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "cat ended after the signal");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
