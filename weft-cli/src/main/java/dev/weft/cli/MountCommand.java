@@ -47,8 +47,8 @@ final class MountCommand {
      * {@code inodeBudget} 0: the passthrough's default ({@code PassthroughOptions.inodeBudget}); {@code pinned}:
      * each server thread on its own CPU ({@code FuseServer.Builder.pinned}).
      */
-    record MountArgs(int threads, boolean pinned, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
-                     boolean allowOther,
+    record MountArgs(int threads, boolean pinned, Dispatch dispatch, IdleOrder idle, Transport transport,
+                     int ringThreads, boolean allowOther,
                      boolean readOnly, boolean writebackCache, boolean passthroughIo, String fsname,
                      java.time.Duration readSpin, int inodeBudget, Path source, Path mountpoint) {
 
@@ -124,8 +124,8 @@ final class MountCommand {
                 throw new IllegalArgumentException("--writeback-cache and --passthrough-io exclude each other (the "
                         + "kernel turns passthrough off under the writeback cache)");
             }
-            return new MountArgs(threads, pinned, dispatch, idle, transport, ringThreads, allowOther, readOnly, writeback,
-                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin,
+            return new MountArgs(threads, pinned, dispatch, idle, transport, ringThreads, allowOther, readOnly,
+                    writeback, passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin,
                     inodeBudget, source, mountpoint);
         }
 

@@ -38,7 +38,7 @@ class InitNegotiationTest {
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment out = arena.allocate(4096, 8);
 
-    /** The INIT a kernel of {@code major.minor} sends; {@code full}: with {@code flags2} (7.36+), else the short form. */
+    /** The INIT a kernel of {@code major.minor} sends; {@code full}: with flags2 (7.36+), else the short form. */
     private FuseRequest init(int major, int minor, long offered, boolean full) throws Exception {
         long body = full ? FUSE_INIT_IN.byteSize() : INIT_IN_COMPAT_SIZE;
         MemorySegment m = arena.allocate(FUSE_IN_HEADER.byteSize() + body, 8);

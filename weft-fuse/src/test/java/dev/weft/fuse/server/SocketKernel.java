@@ -80,7 +80,21 @@ final class SocketKernel implements AutoCloseable {
     }
 
     void send(MemorySegment m) throws Throwable {
-        assertEquals(m.byteSize(), (long) WRITE.invokeExact(kernelFd, m, m.byteSize()));
+        send(m, m.byteSize());
+    }
+
+    /** Sends the first {@code length} bytes of {@code m} as one message (one read of the server's). */
+    void send(MemorySegment m, long length) throws Throwable {
+        assertEquals(length, (long) WRITE.invokeExact(kernelFd, m, length));
+    }
+
+    /** A zeroed buffer of {@code size} bytes, 8-byte aligned, freed with this. */
+    MemorySegment allocate(long size) {
+        return arena.allocate(size, 8);
+    }
+
+    boolean readersAlive() {
+        return readers.stream().allMatch(Thread::isAlive);
     }
 
     /** Reads the next reply (blocking). */
