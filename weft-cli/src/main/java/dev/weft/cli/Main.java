@@ -7,7 +7,7 @@ import java.util.Arrays;
  * The {@code weft} command.
  *
  * <pre>
- * weft demo                          a concurrency group at work, with its counters
+ * weft demo                          a concurrency group at work, with its counters; a FUSE passthrough
  * weft mount [OPTIONS] SOURCE MOUNTPOINT  a passthrough FUSE file system, in the foreground
  * weft umount [--abort] MOUNTPOINT   unmount a FUSE file system (also one whose server died)
  * weft bench NAME [--quick] [--json] benchmarks against their peers (NAME: see weft help)
@@ -67,10 +67,13 @@ public final class Main {
         s.println("""
                 usage: weft COMMAND
                   demo                            run a concurrency group: workers, hand-offs, steals, blocking
-                                                  calls, and print its counters
-                  mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
-                        [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io]
-                        [--fsname NAME] [--read-spin-us US] SOURCE MOUNTPOINT
+                                                  calls, and print its counters; then, where FUSE mounts work,
+                                                  mount a passthrough of a temporary directory, write, read and
+                                                  list through it, print the server threads' counters, unmount
+                  mount [--threads N] [--pin] [--dispatch inline|threadlet] [--idle lifo|fifo]
+                        [--transport dev|uring] [--ring-threads N] [--allow-other] [--ro]
+                        [--writeback-cache | --passthrough-io] [--fsname NAME] [--read-spin-us US]
+                        [--inode-budget N] SOURCE MOUNTPOINT
                                                   serve a passthrough of SOURCE at MOUNTPOINT with FUSE, in the
                                                   foreground; Ctrl-C or SIGTERM unmounts
                   umount [--abort] MOUNTPOINT     unmount a FUSE file system, also one whose server died

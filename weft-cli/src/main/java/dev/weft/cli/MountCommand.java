@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code weft mount} and {@code weft umount}.
  *
  * <pre>
- * weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
+ * weft mount [--threads N] [--pin] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
  *            [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io] [--fsname NAME]
  *            [--read-spin-us US] [--inode-budget N] SOURCE MOUNTPOINT
  * weft umount [--abort] MOUNTPOINT
@@ -32,9 +32,10 @@ import java.util.concurrent.CountDownLatch;
  */
 final class MountCommand {
     static final String MOUNT_USAGE = """
-            usage: weft mount [--threads N] [--dispatch inline|threadlet] [--idle lifo|fifo] [--transport dev|uring]
-                              [--ring-threads N] [--allow-other] [--ro] [--writeback-cache | --passthrough-io]
-                              [--fsname NAME] [--read-spin-us US] [--inode-budget N] SOURCE MOUNTPOINT""";
+            usage: weft mount [--threads N] [--pin] [--dispatch inline|threadlet] [--idle lifo|fifo]
+                              [--transport dev|uring] [--ring-threads N] [--allow-other] [--ro]
+                              [--writeback-cache | --passthrough-io] [--fsname NAME] [--read-spin-us US]
+                              [--inode-budget N] SOURCE MOUNTPOINT""";
     static final String UMOUNT_USAGE = "usage: weft umount [--abort] MOUNTPOINT";
 
     private MountCommand() {
@@ -43,10 +44,11 @@ final class MountCommand {
     /**
      * The parsed arguments of {@code weft mount}. {@code threads} 0: the server's default (one per CPU; one
      * /dev/fuse reader under io_uring); {@code ringThreads} 0: the server's default per io_uring queue;
-     * {@code inodeBudget} 0: the passthrough's default ({@code PassthroughOptions.inodeBudget}).
+     * {@code inodeBudget} 0: the passthrough's default ({@code PassthroughOptions.inodeBudget}); {@code pinned}:
+     * each server thread on its own CPU ({@code FuseServer.Builder.pinned}).
      */
-    record MountArgs(int threads, Dispatch dispatch, IdleOrder idle, Transport transport, int ringThreads,
-                     boolean allowOther,
+    record MountArgs(int threads, boolean pinned, Dispatch dispatch, IdleOrder idle, Transport transport,
+                     int ringThreads, boolean allowOther,
                      boolean readOnly, boolean writebackCache, boolean passthroughIo, String fsname,
                      java.time.Duration readSpin, int inodeBudget, Path source, Path mountpoint) {
 
@@ -56,7 +58,7 @@ final class MountCommand {
             Transport transport = Transport.DEV_FUSE;
             Dispatch dispatch = Dispatch.INLINE;
             IdleOrder idle = IdleOrder.FIFO;
-            boolean allowOther = false, readOnly = false, writeback = false, passthroughIo = false;
+            boolean pinned = false, allowOther = false, readOnly = false, writeback = false, passthroughIo = false;
             String fsname = null;
             java.time.Duration readSpin = null;
             int inodeBudget = 0;
@@ -65,6 +67,7 @@ final class MountCommand {
                 String a = args[i];
                 switch (a) {
                     case "--threads" -> threads = number(value(args, ++i, a), a, 1024);
+                    case "--pin" -> pinned = true;
                     case "--ring-threads" -> ringThreads = number(value(args, ++i, a), a, 64);
                     case "--dispatch" -> dispatch = choice(Dispatch.class, value(args, ++i, a), a);
                     case "--idle" -> idle = choice(IdleOrder.class, value(args, ++i, a), a);
@@ -78,7 +81,7 @@ final class MountCommand {
                     case "--ro" -> readOnly = true;
                     case "--writeback-cache" -> writeback = true;
                     case "--passthrough-io" -> passthroughIo = true;
-                    case "--fsname" -> fsname = value(args, ++i, a);
+                    case "--fsname" -> fsname = fsname(value(args, ++i, a));
                     case "--inode-budget" -> inodeBudget = number(value(args, ++i, a), a, 1 << 30);
                     case "--read-spin-us" -> {
                         String v = value(args, ++i, a);
@@ -113,13 +116,26 @@ final class MountCommand {
             if (ringThreads > 0 && transport != Transport.IO_URING) {
                 throw new IllegalArgumentException("--ring-threads applies to --transport uring only");
             }
+            if (pinned && transport == Transport.IO_URING) {
+                throw new IllegalArgumentException("--pin applies to --transport dev only (the io_uring queue threads"
+                        + " are always pinned to their queue's CPU)");
+            }
             if (writeback && passthroughIo) {
                 throw new IllegalArgumentException("--writeback-cache and --passthrough-io exclude each other (the "
                         + "kernel turns passthrough off under the writeback cache)");
             }
-            return new MountArgs(threads, dispatch, idle, transport, ringThreads, allowOther, readOnly, writeback,
-                    passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin,
+            return new MountArgs(threads, pinned, dispatch, idle, transport, ringThreads, allowOther, readOnly,
+                    writeback, passthroughIo, fsname != null ? fsname : source.toString().replace(',', '_'), readSpin,
                     inodeBudget, source, mountpoint);
+        }
+
+        /** {@code v} as an fsname the mount options can carry (they are comma-separated), or an error. */
+        private static String fsname(String v) {
+            if (v.isEmpty() || v.indexOf(',') >= 0 || v.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("--fsname must be non-empty, without ',' (it separates mount "
+                        + "options), got '" + v + "'");
+            }
+            return v;
         }
 
         /** {@code v} as a number in 1..{@code max}, or an error naming {@code option}. */
@@ -191,7 +207,7 @@ final class MountCommand {
         }
         FuseServer server;
         try {
-            FuseServer.Builder builder = FuseServer.builder(fs).dispatch(a.dispatch())
+            FuseServer.Builder builder = FuseServer.builder(fs).pinned(a.pinned()).dispatch(a.dispatch())
                     .idleOrder(a.idle()).transport(a.transport()).writebackCache(a.writebackCache())
                     .passthroughIo(a.passthroughIo());
             if (a.threads() > 0) {
@@ -231,8 +247,8 @@ final class MountCommand {
         long ringThreads = server.stats().size() - readers;
         long queues = server.stats().stream().filter(st -> st.ringQueue() >= 0).mapToInt(FuseServerStats::ringQueue)
                 .distinct().count();
-        out.printf("weft: %s mounted at %s (FUSE 7.%d, %d threads, dispatch %s, idle %s%s); Ctrl-C unmounts%n",
-                a.source(), a.mountpoint(), server.connection().minor(), readers,
+        out.printf("weft: %s mounted at %s (FUSE 7.%d, %d threads%s, dispatch %s, idle %s%s); Ctrl-C unmounts%n",
+                a.source(), a.mountpoint(), server.connection().minor(), readers, a.pinned() ? " pinned" : "",
                 a.dispatch().name().toLowerCase(Locale.ROOT), a.idle().name().toLowerCase(Locale.ROOT),
                 queues > 0 ? ", " + queues + " io_uring queues on their CPUs, " + ringThreads + " threads" : "");
         out.flush();

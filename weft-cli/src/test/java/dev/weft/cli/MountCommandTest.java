@@ -30,6 +30,8 @@ class MountCommandTest {
         assertEquals("src", a.fsname());
         assertEquals(Duration.ofNanos(25_000), a.readSpin());
         assertEquals(5000, a.inodeBudget());
+        assertFalse(a.pinned());
+        assertTrue(MountCommand.MountArgs.parse(new String[]{"--pin", "/a", "/b"}).pinned());
         assertEquals(Path.of("/a"), a.source());
         assertEquals(Path.of("b").toAbsolutePath().normalize(), a.mountpoint());
         assertTrue(MountCommand.MountArgs.parse(new String[]{"--passthrough-io", "/a", "/b"}).passthroughIo());
@@ -66,6 +68,25 @@ class MountCommandTest {
         assertMessage("--read-spin-us must be 0..1000000, got -1", "--read-spin-us", "-1", "/a", "/b");
         assertMessage("--read-spin-us must be 0..1000000, got NaN", "--read-spin-us", "NaN", "/a", "/b");
         assertMessage("--read-spin-us must be 0..1000000, got Infinity", "--read-spin-us", "Infinity", "/a", "/b");
+        assertMessage("--pin applies to --transport dev only (the io_uring queue threads are always pinned to their"
+                + " queue's CPU)", "--pin", "--transport", "uring", "/a", "/b");
+        assertMessage("unknown option --pin=yes", "--pin=yes", "/a", "/b");
+        assertMessage("--fsname must be non-empty, without ',' (it separates mount options), got ''", "--fsname", "",
+                "/a", "/b");
+        assertMessage("--fsname must be non-empty, without ',' (it separates mount options), got 'a,b'", "--fsname",
+                "a,b", "/a", "/b");
+    }
+
+    /** A bad fsname is a usage error found before anything is opened: status 2 and the usage, as other bad options. */
+    @Test
+    void aBadFsnameIsAUsageErrorWithStatus2(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String bad : new String[]{"", "a,allow_other"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, MountCommand.mount(new String[]{"--fsname", bad, dir.toString(), dir.toString()},
+                    System.out, new PrintStream(err, true)), err.toString());
+            assertTrue(err.toString().contains("--fsname must be non-empty"), err.toString());
+            assertTrue(err.toString().contains(MountCommand.MOUNT_USAGE), err.toString());
+        }
     }
 
     @Test
@@ -76,41 +97,6 @@ class MountCommandTest {
         assertEquals(0, MountCommand.umount(new String[]{"-h"}, o, System.err));
         assertTrue(out.toString().contains(MountCommand.MOUNT_USAGE), out.toString());
         assertTrue(out.toString().contains(MountCommand.UMOUNT_USAGE), out.toString());
-    }
-
-    /** The command as a user runs it: SIGTERM (what Ctrl-C's SIGINT also does) unmounts and ends it. */
-    @Test
-    void sigtermUnmountsAndEndsTheCommand(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        boolean kernel = Files.exists(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name"));
-        if (!kernel) {
-            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
-                fail("WEFT_REQUIRE_KERNEL=1 but FUSE mounts need /dev/fuse and root here");
-            }
-            org.junit.jupiter.api.Assumptions.abort("needs /dev/fuse and root");
-        }
-        Path source = Files.createDirectory(dir.resolve("source"));
-        Files.writeString(source.resolve("f"), "through the mount");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        String javaBin = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "mount", source.toString(), mnt.toString()).redirectErrorStream(true).start();
-        try {
-            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
-            String first = r.readLine();
-            assertTrue(first != null && first.contains("mounted at " + mnt), "first line: " + first);
-            assertEquals("through the mount", Files.readString(mnt.resolve("f")));
-            p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
-            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the command ended");
-            String rest = r.lines().collect(java.util.stream.Collectors.joining("\n"));
-            assertEquals(1, rest.lines().filter(l -> l.contains("unmounted after")).count(), "said once: " + rest);
-            assertTrue(dev.weft.fuse.kernel.FuseMounts.find(mnt).isEmpty(), "nothing is left mounted at " + mnt);
-        } finally {
-            p.destroyForcibly();
-            if (dev.weft.fuse.kernel.FuseMounts.find(mnt).isPresent()) {
-                dev.weft.fuse.kernel.FuseMounts.unmount(mnt, true);
-            }
-        }
     }
 
     @Test

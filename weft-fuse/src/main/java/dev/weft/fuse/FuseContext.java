@@ -8,10 +8,10 @@ package dev.weft.fuse;
  * When the calling process is signalled while its request is in the server, the kernel sends {@code FUSE_INTERRUPT}.
  * The server then marks the request interrupted ({@link #isInterrupted()}), interrupts the handler's thread when
  * the handler runs as a threadlet (a virtual thread: a blocking call such as {@code Thread.sleep} or a lock wait
- * then throws). The reply is still the handler's: a handler that gives up throws {@code EINTR}
- * ({@link #checkInterrupted()} does, and a handler doing long work should call it between steps); one that finishes
- * replies its result, because its effects (an open file handle, a created name) have happened and the caller must
- * learn of them, as libfuse's low-level API has it.
+ * then throws). A handler that gives up throws: {@code EINTR} ({@link #checkInterrupted()} does, and a handler doing
+ * long work should call it between steps), or whatever its interrupted call threw; the request then ends with
+ * {@code EINTR} either way. One that finishes replies its result, because its effects (an open file handle, a created
+ * name) have happened and the caller must learn of them, as libfuse's low-level API has it.
  */
 public interface FuseContext {
 

@@ -111,11 +111,11 @@ public final class FuseRequest {
         long unique = (long) IN_HEADER_UNIQUE.get(buf);
         if (len > length) {
             throw new FuseProtocolException("request " + unique + " (opcode " + code + ") states len " + len
-                    + " but only " + length + " bytes were read: truncated", unique, LinuxErrno.EIO);
+                    + " but only " + length + " bytes were read: truncated", unique, code, LinuxErrno.EIO);
         }
         if (len < length) {
             throw new FuseProtocolException("request " + unique + " (opcode " + code + ") states len " + len
-                    + " but " + length + " bytes were read", unique, LinuxErrno.EINVAL);
+                    + " but " + length + " bytes were read", unique, code, LinuxErrno.EINVAL);
         }
         long nodeid = (long) IN_HEADER_NODEID.get(buf);
         int uid = (int) IN_HEADER_UID.get(buf);
@@ -127,7 +127,7 @@ public final class FuseRequest {
         if (extensions > body.byteSize()) {
             throw new FuseProtocolException("request " + unique + " (opcode " + code + ") states total_extlen "
                     + totalExtlen + " (" + extensions + " bytes of extensions) but its body after fuse_in_header "
-                    + "is only " + body.byteSize() + " bytes", unique, LinuxErrno.EINVAL);
+                    + "is only " + body.byteSize() + " bytes", unique, code, LinuxErrno.EINVAL);
         }
         long end = body.byteSize() - extensions;
         FuseOpcode op = FuseOpcode.fromCode(code);
@@ -142,7 +142,7 @@ public final class FuseRequest {
             throw new FuseProtocolException(op + " request " + unique + " has a body of " + end + " bytes"
                     + (extensions == 0 ? "" : " before its " + extensions + " bytes of extensions")
                     + ", shorter than its fixed part (" + required + " bytes" + setxattrNote(op, negotiatedFlags)
-                    + ")", unique, LinuxErrno.EINVAL);
+                    + ")", unique, code, LinuxErrno.EINVAL);
         }
         long fixed = Math.min(end, full);
         long[] starts = new long[op.nameCount()];
@@ -154,7 +154,7 @@ public final class FuseRequest {
                 throw new FuseProtocolException(op + " request " + unique + ": name " + (i + 1) + " of "
                         + starts.length + " is not NUL-terminated within the body of " + end + " bytes"
                         + (extensions == 0 ? "" : " before its " + extensions + " bytes of extensions"),
-                        unique, LinuxErrno.EINVAL);
+                        unique, code, LinuxErrno.EINVAL);
             }
             starts[i] = pos;
             ends[i] = nul;
@@ -201,7 +201,7 @@ public final class FuseRequest {
         if (stated != payload) {
             throw new FuseProtocolException(op + " request " + unique + ": " + what + " states " + stated
                     + " payload bytes but the body holds " + payload + " after its fixed part of " + fixed,
-                    unique, LinuxErrno.EINVAL);
+                    unique, op.code(), LinuxErrno.EINVAL);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.weft.fuse.proto.FuseOpcode;
 import dev.weft.fuse.proto.FuseProtocolException;
 import dev.weft.fuse.proto.FuseRequest;
 import dev.weft.sched.ConcurrencyGroup;
+import dev.weft.sched.internal.CpuAffinity;
 import dev.weft.threadlet.Threadlets;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,8 @@ import java.util.function.BiConsumer;
  * Each server thread reads from its own descriptor cloned from the mount's ({@code FUSE_DEV_IOC_CLONE}). Which idle
  * thread reads next is {@link IdleOrder}; who runs a handler is {@link Dispatch}. Threads are platform threads named
  * {@code weft-fuse-N}, daemon threads so that a forgotten server does not keep the JVM alive; a shutdown hook
- * unmounts (unless {@link Builder#unmountOnExit} is off).
+ * unmounts (unless {@link Builder#unmountOnExit} is off). With {@link Builder#pinned} thread {@code N} runs only on
+ * the {@code N}-th CPU (modulo their count) of those the mounting thread may run on.
  *
  * <h2>Lifecycle</h2>
  * {@link Builder#mount} mounts, answers INIT on the calling thread (so a kernel that is too old fails there, with
@@ -109,6 +112,8 @@ public final class FuseServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private final Builder config;
+    /** With {@link Builder#pinned}: the CPU each reader pins itself to, by reader index; else null. */
+    private final int[] readerCpus;
 
     private FuseServer(Builder b, FuseDevice device, FuseConnectionInfo connection, ChannelNotifier notifier,
                        Arena arena) throws IOException {
@@ -137,6 +142,7 @@ public final class FuseServer implements AutoCloseable {
         ConcurrencyGroup group = b.dispatch == Dispatch.THREADLET
                 ? (b.group != null ? b.group : Threadlets.defaultGroup()) : null;
         boolean spin = b.readSpin.toNanos() > 0;
+        this.readerCpus = b.pinned ? readerCpus(readerCount, CpuAffinity.currentThreadAffinity()) : null;
         for (int i = 0; i < readerCount; i++) {
             FuseChannel ch;
             try {
@@ -172,6 +178,19 @@ public final class FuseServer implements AutoCloseable {
         }) : null;
     }
 
+    /** Reader {@code i}'s CPU: the {@code i}-th of {@code allowed} (the CPUs this process may use), wrapping round. */
+    static int[] readerCpus(int readers, BitSet allowed) {
+        int[] usable = allowed.stream().toArray();
+        if (usable.length == 0) {
+            throw new IllegalStateException("the mounting thread's CPU affinity mask is empty; cannot pin readers");
+        }
+        int[] cpus = new int[readers];
+        for (int i = 0; i < readers; i++) {
+            cpus[i] = usable[i % usable.length];
+        }
+        return cpus;
+    }
+
     /** A builder for a server of {@code fs}. */
     public static Builder builder(FuseFilesystem fs) {
         return new Builder(fs);
@@ -186,6 +205,9 @@ public final class FuseServer implements AutoCloseable {
 
     private void runReader(Reader r) {
         try {
+            if (readerCpus != null) {
+                pin(r.index());
+            }
             r.run();
         } catch (Throwable t) {
             config.errorHandler.accept("server thread " + r.index() + " failed", t);
@@ -197,6 +219,16 @@ public final class FuseServer implements AutoCloseable {
             // that blocked handlers hold, as no CQE will come for those
             ringQueues.forEach(RingQueue::connectionGone);
             ended.countDown();
+        }
+    }
+
+    /** Pins the calling reader thread to its CPU; a refusal (a CPU taken away meanwhile) is reported, not fatal. */
+    private void pin(int reader) {
+        try {
+            CpuAffinity.pinCurrentThread(readerCpus[reader]);
+        } catch (RuntimeException e) {
+            config.errorHandler.accept("server thread " + reader + " could not be pinned to CPU " + readerCpus[reader]
+                    + "; it runs unpinned", e);
         }
     }
 
@@ -386,6 +418,7 @@ public final class FuseServer implements AutoCloseable {
         /** Null: whether the file system's class implements {@code readdirplus}. */
         private Boolean readdirplus;
         private boolean unmountOnExit = true;
+        private boolean pinned;
         private int spinBudget = DEFAULT_SPIN_BUDGET;
         private Duration readSpin = DEFAULT_READ_SPIN;
         private ConcurrencyGroup group;
@@ -407,6 +440,17 @@ public final class FuseServer implements AutoCloseable {
             }
             this.threads = n;
             this.threadsSet = true;
+            return this;
+        }
+
+        /**
+         * Whether each {@code /dev/fuse} server thread is pinned to one CPU ({@code sched_setaffinity}): thread
+         * {@code i} to the {@code i}-th CPU, modulo their count, of those the thread calling {@link #mount} may run
+         * on. Off by default: not measured faster (README, FUSE benchmarks: the whole server on one CPU was slower).
+         * The io_uring queue threads are pinned to their queue's CPU regardless.
+         */
+        public Builder pinned(boolean on) {
+            this.pinned = on;
             return this;
         }
 

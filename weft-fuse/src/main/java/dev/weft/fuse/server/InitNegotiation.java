@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 import static dev.weft.fuse.proto.FuseKernelLayout.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * FUSE_INIT: weft speaks minor {@link FuseKernelLayout#KERNEL_MINOR_VERSION} and accepts kernels from
@@ -27,11 +28,15 @@ final class InitNegotiation {
     /** Background requests (asynchronous reads, direct I/O) the kernel may queue at once. */
     static final int MAX_BACKGROUND = 64;
 
-    private static final VarHandle IN_MAJOR = handle(FUSE_INIT_IN, "major");
-    private static final VarHandle IN_MINOR = handle(FUSE_INIT_IN, "minor");
-    private static final VarHandle IN_MAX_READAHEAD = handle(FUSE_INIT_IN, "max_readahead");
-    private static final VarHandle IN_FLAGS = handle(FUSE_INIT_IN, "flags");
-    private static final VarHandle IN_FLAGS2 = handle(FUSE_INIT_IN, "flags2");
+    /*
+     * fuse_init_in is read field by field at its layout's offsets: a kernel before 7.36 sends only the fields before
+     * flags2 (INIT_IN_COMPAT_SIZE bytes), and a handle on the struct would refuse a body shorter than the struct.
+     */
+    private static final long IN_MAJOR = offset(FUSE_INIT_IN, "major");
+    private static final long IN_MINOR = offset(FUSE_INIT_IN, "minor");
+    private static final long IN_MAX_READAHEAD = offset(FUSE_INIT_IN, "max_readahead");
+    private static final long IN_FLAGS = offset(FUSE_INIT_IN, "flags");
+    private static final long IN_FLAGS2 = offset(FUSE_INIT_IN, "flags2");
     private static final VarHandle OUT_MAJOR = handle(FUSE_INIT_OUT, "major");
     private static final VarHandle OUT_MINOR = handle(FUSE_INIT_OUT, "minor");
     private static final VarHandle OUT_MAX_READAHEAD = handle(FUSE_INIT_OUT, "max_readahead");
@@ -101,8 +106,8 @@ final class InitNegotiation {
     static Outcome answer(FuseRequest init, MemorySegment out, boolean writebackCache, boolean uring,
             boolean readdirplus, boolean passthrough, boolean killPrivV2, boolean atomicOTrunc) {
         MemorySegment in = init.fixedBody();
-        int major = (int) IN_MAJOR.get(in);
-        int minor = (int) IN_MINOR.get(in);
+        int major = in.get(JAVA_INT, IN_MAJOR);
+        int minor = in.get(JAVA_INT, IN_MINOR);
         MemorySegment body = out.asSlice(FuseReplyEncoder.headerSize(), FUSE_INIT_OUT.byteSize()).fill((byte) 0);
         if (major > KERNEL_VERSION) {
             // the kernel offers a newer major: answer with ours only, it retries with ours
@@ -115,10 +120,10 @@ final class InitNegotiation {
                     new IOException("the kernel speaks FUSE " + major + "." + minor + "; weft needs 7."
                             + MIN_SUPPORTED_MINOR_VERSION + " or newer (Linux 5.4+)"));
         }
-        int maxReadahead = (int) IN_MAX_READAHEAD.get(in);
-        long offered = Integer.toUnsignedLong((int) IN_FLAGS.get(in));
+        int maxReadahead = in.get(JAVA_INT, IN_MAX_READAHEAD);
+        long offered = Integer.toUnsignedLong(in.get(JAVA_INT, IN_FLAGS));
         if ((offered & FUSE_INIT_EXT) != 0 && in.byteSize() >= FUSE_INIT_IN.byteSize()) {
-            offered |= Integer.toUnsignedLong((int) IN_FLAGS2.get(in)) << 32;
+            offered |= Integer.toUnsignedLong(in.get(JAVA_INT, IN_FLAGS2)) << 32;
         }
         long granted = offered & wanted(writebackCache, uring, readdirplus, passthrough, killPrivV2, atomicOTrunc);
         int negotiated = Math.min(minor, KERNEL_MINOR_VERSION);

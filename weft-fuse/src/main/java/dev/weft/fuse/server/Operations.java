@@ -26,8 +26,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 /**
  * Turns one decoded request into a call of the {@link FuseFilesystem} and its reply: reads the opcode's
  * {@code fuse_*_in} struct, calls the handler named after the operation, and writes the {@code fuse_*_out} reply
- * into the reply buffer. A {@link FuseException} becomes an error reply with its errno; any other exception from a
- * handler becomes {@code EIO} (reported to the server's error handler, never lost).
+ * into the reply buffer. What a handler throws goes to the caller, which turns it into an error reply (see
+ * {@code Reader.handleRequest}: its errno, EIO, or EINTR for an interrupted request; none for FORGET).
  *
  * <p>Stateless apart from the file system: one instance serves all threads.
  */

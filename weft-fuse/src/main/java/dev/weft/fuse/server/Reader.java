@@ -171,8 +171,8 @@ final class Reader implements Runnable {
             req = FuseRequest.decode(b.in, length);
         } catch (FuseProtocolException e) {
             errorHandler.accept("malformed request: " + e.getMessage(), null);
-            if (e.unique().isPresent()) {
-                reply(b, FuseReplyEncoder.replyError(b.out, e.unique().getAsLong(), e.errno()));
+            if (e.replyTo().isPresent()) { // none without a unique, nor for a FORGET or BATCH_FORGET
+                reply(b, FuseReplyEncoder.replyError(b.out, e.replyTo().getAsLong(), e.errno()));
             }
             return true;
         }
@@ -229,9 +229,8 @@ final class Reader implements Runnable {
         try {
             long len = handleRequest(operations, errorHandler, req, ctx, b.out);
             if (len != Operations.NO_REPLY) {
-                // an interrupted request still gets the handler's own reply: EINTR when it gave up
-                // (checkInterrupted), its result when it finished, since what it did (an open file, a created
-                // name) has happened
+                // an interrupted request still gets the handler's own reply when it finished, since what it did
+                // (an open file, a created name) has happened; EINTR when it gave up (threw)
                 reply(b, len);
             }
         } finally {
@@ -257,19 +256,42 @@ final class Reader implements Runnable {
     /**
      * Runs the handler of {@code req} (registered in the in-flight requests as {@code ctx}; the caller unregisters
      * it once the reply is out) and writes its reply into {@code out}; returns the reply's length or
-     * {@link Operations#NO_REPLY}. A {@link FuseException} becomes its errno, any other exception EIO (and goes to
-     * {@code errorHandler}). Shared by both transports.
+     * {@link Operations#NO_REPLY}. Shared by both transports. When the handler throws:
+     * <ul>
+     *   <li>FORGET and BATCH_FORGET still get no reply (the failure goes to {@code errorHandler});</li>
+     *   <li>an interrupted request ({@code FUSE_INTERRUPT}) ends with EINTR, whatever the handler threw: a handler
+     *       that gave up may throw a {@link FuseException} of another errno or a wrapped
+     *       {@link InterruptedException}, and its caller must learn that it was interrupted;</li>
+     *   <li>otherwise a {@link FuseException} becomes its errno, any other exception EIO (and goes to
+     *       {@code errorHandler}).</li>
+     * </ul>
      */
     static long handleRequest(Operations operations, BiConsumer<String, Throwable> errorHandler, FuseRequest req,
             RequestContext ctx, MemorySegment out) {
         try {
             return operations.dispatch(req, ctx, out);
-        } catch (FuseException e) {
-            return FuseReplyEncoder.replyError(out, req.unique(), e.errno());
-        } catch (RuntimeException | Error e) {
-            errorHandler.accept("handler for " + req + " failed; replying EIO", e);
-            return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EIO);
+        } catch (FuseException | RuntimeException | Error e) {
+            return failedReply(errorHandler, req, ctx, out, e);
         }
+    }
+
+    private static long failedReply(BiConsumer<String, Throwable> errorHandler, FuseRequest req, RequestContext ctx,
+            MemorySegment out, Throwable failure) {
+        if (req.isKnown() && req.opcode().isNoReply()) {
+            errorHandler.accept("handler for " + req + " failed; " + req.opcode() + " gets no reply", failure);
+            return Operations.NO_REPLY;
+        }
+        if (ctx.isInterrupted()) {
+            if (failure instanceof Error) {
+                errorHandler.accept("handler for interrupted " + req + " failed; replying EINTR", failure);
+            }
+            return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EINTR);
+        }
+        if (failure instanceof FuseException e) {
+            return FuseReplyEncoder.replyError(out, req.unique(), e.errno());
+        }
+        errorHandler.accept("handler for " + req + " failed; replying EIO", failure);
+        return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EIO);
     }
 
     private void reply(RequestBuffers b, long len) {

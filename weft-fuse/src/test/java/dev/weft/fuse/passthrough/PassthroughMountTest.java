@@ -110,7 +110,7 @@ class PassthroughMountTest {
         Files.writeString(mnt.resolve("g.txt"), "+", StandardOpenOption.APPEND);
         assertEquals(13, Files.size(source.resolve("g.txt")));
 
-        // symlinks, hard links, rename, rename flags through renameat2 via the kernel
+        // symlinks, hard links, rename, and rename flags (renameat2(2) on the mount: the kernel sends RENAME2)
         Files.createSymbolicLink(mnt.resolve("link"), Path.of("d/e/f.txt"));
         assertEquals(Path.of("d/e/f.txt"), Files.readSymbolicLink(source.resolve("link")));
         assertEquals("through the mount", Files.readString(mnt.resolve("link")));
@@ -122,7 +122,30 @@ class PassthroughMountTest {
         assertTrue(Files.exists(source.resolve("d/moved")));
         assertFalse(Files.exists(source.resolve("hard")));
         Files.writeString(mnt.resolve("other"), "other");
-        assertThrows(FileAlreadyExistsException.class, () -> Files.move(mnt.resolve("d/moved"), mnt.resolve("other")));
+        Object movedIno = Files.getAttribute(source.resolve("d/moved"), "unix:ino");
+        assertEquals(-dev.weft.fuse.proto.LinuxErrno.EEXIST, renameat2(mnt.resolve("d/moved"), mnt.resolve("other"),
+                dev.weft.fuse.posix.Fcntl.RENAME_NOREPLACE), "RENAME_NOREPLACE onto an existing name");
+        assertEquals("other", Files.readString(source.resolve("other")), "the target is kept");
+        assertEquals(movedIno, Files.getAttribute(source.resolve("d/moved"), "unix:ino"), "the source name too");
+        // the VFS refuses that one itself (it knows "other" exists); a target made behind the kernel's back, while
+        // it caches the name as absent (the passthrough's negative entries, 1 s), is refused by the server
+        assertFalse(Files.exists(mnt.resolve("ghost")));
+        Files.writeString(source.resolve("ghost"), "made in the source");
+        assertEquals(-dev.weft.fuse.proto.LinuxErrno.EEXIST, renameat2(mnt.resolve("d/moved"), mnt.resolve("ghost"),
+                dev.weft.fuse.posix.Fcntl.RENAME_NOREPLACE), "RENAME_NOREPLACE onto a name the kernel thinks free");
+        assertEquals("made in the source", Files.readString(source.resolve("ghost")));
+        Files.delete(source.resolve("ghost"));
+        assertEquals(0, renameat2(mnt.resolve("d/moved"), mnt.resolve("other"),
+                dev.weft.fuse.posix.Fcntl.RENAME_EXCHANGE), "RENAME_EXCHANGE");
+        assertEquals(movedIno, Files.getAttribute(source.resolve("other"), "unix:ino"), "the names swapped");
+        assertEquals("other", Files.readString(source.resolve("d/moved")));
+        assertEquals(0, renameat2(mnt.resolve("d/moved"), mnt.resolve("d/fresh"),
+                dev.weft.fuse.posix.Fcntl.RENAME_NOREPLACE), "RENAME_NOREPLACE onto a free name");
+        assertEquals("other", Files.readString(source.resolve("d/fresh")));
+        assertFalse(Files.exists(source.resolve("d/moved")));
+        assertTrue(server.requestsByOpcode().getOrDefault(dev.weft.fuse.proto.FuseOpcode.RENAME2, 0L) >= 2,
+                "the flags reached the server: " + server.requestsByOpcode());
+        assertEquals(0, renameat2(mnt.resolve("d/fresh"), mnt.resolve("d/moved"), 0)); // as the checks below expect
 
         // xattrs
         UserDefinedFileAttributeView view = Files.getFileAttributeView(mnt.resolve("g.txt"),
@@ -261,30 +284,59 @@ class PassthroughMountTest {
         }
     }
 
+    /**
+     * Symlinks out of the tree, made in the source and used through the mount. The file an escape would reach
+     * exists: {@code secret} next to the source, where the server would land if it resolved {@code ../secret} from
+     * the source's root (the client's kernel resolves it from the mount's root: the mount point's parent, where
+     * nothing of that name is). Operations on the links that do not follow them (lstat, times, owner) must change
+     * the links in the source, never that file; one that follows the absolute link is resolved by the client's
+     * kernel on its own file system, and the server opens nothing for it.
+     */
     @Test
-    void escapeAttemptsStayInsideTheSource() throws Exception {
+    void symlinksOutOfTheTreeNeverLetTheServerReachTheFileBeyond() throws Exception {
         mount(Dispatch.INLINE, IdleOrder.LIFO);
-        Path outside = Files.createTempFile(Path.of("/var/tmp"), "weft-outside", ".txt");
+        Path secret = source.resolveSibling(source.getFileName() + "-secret"); // next to the source, on /var/tmp
+        Path besideMount = mnt.resolveSibling(secret.getFileName()); // where the client resolves ../secret
+        assertFalse(Files.exists(besideMount, LinkOption.NOFOLLOW_LINKS), besideMount + " must not exist");
+        FileTime old = FileTime.fromMillis(1_500_000_000_000L);
         try {
-            Files.writeString(outside, "secret");
-            // .. of the mount's root is the mount's parent in the VFS, never the source's parent
+            Files.writeString(secret, "secret");
+            Files.setLastModifiedTime(secret, old);
+            Files.createSymbolicLink(source.resolve("abs"), secret);
+            Files.createSymbolicLink(source.resolve("rel"), Path.of("../" + secret.getFileName()));
+            // the root's .. is the mount point's parent in the VFS, never the source's parent
             assertEquals(mnt.getParent().toRealPath(), mnt.resolve("..").toRealPath());
-            // absolute and relative symlinks out of the tree: stored as links, followed by the client's kernel
-            // relative to the mount, never by the server relative to the source
-            Files.createSymbolicLink(source.resolve("abs"), outside);
-            Files.createSymbolicLink(source.resolve("rel"), Path.of("../" + outside.getFileName()));
-            assertTrue(Files.isSymbolicLink(mnt.resolve("abs")));
-            assertEquals(outside, Files.readSymbolicLink(mnt.resolve("abs")));
-            // rel resolves against the mount's parent: there is no such file next to the mount point
-            assertThrows(NoSuchFileException.class, () -> Files.readString(mnt.resolve("rel")));
-            // names with '/' or '..' never reach the server as such: the kernel resolves them component-wise
-            assertThrows(NoSuchFileException.class, () -> Files.readString(mnt.resolve("sub/../../"
-                    + outside.getFileName())));
-            // a directory moved out of the tree
-            Files.createDirectory(source.resolve("dir"));
-            assertFalse(Files.exists(mnt.resolve("dir/../../" + outside.getFileName())));
+
+            for (String link : List.of("abs", "rel")) {
+                Path m = mnt.resolve(link);
+                assertTrue(Files.isSymbolicLink(m), link);
+                assertEquals(Files.readSymbolicLink(source.resolve(link)), Files.readSymbolicLink(m), link);
+                assertEquals((long) Files.readSymbolicLink(m).toString().length(),
+                        Files.getAttribute(m, "unix:size", LinkOption.NOFOLLOW_LINKS), link + ": lstat is the link's");
+                Files.getFileAttributeView(m, java.nio.file.attribute.BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).setTimes(FileTime.fromMillis(1_600_000_000_000L), null, null);
+                assertEquals(FileTime.fromMillis(1_600_000_000_000L),
+                        Files.getLastModifiedTime(source.resolve(link), LinkOption.NOFOLLOW_LINKS), link);
+                Files.setAttribute(m, "unix:gid", 100, LinkOption.NOFOLLOW_LINKS); // lchown
+                assertEquals(100, Files.getAttribute(source.resolve(link), "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            }
+
+            long opens = server.requestsByOpcode().getOrDefault(dev.weft.fuse.proto.FuseOpcode.OPEN, 0L);
+            assertEquals("secret", Files.readString(mnt.resolve("abs")), "the client's kernel follows abs itself");
+            assertEquals(opens, server.requestsByOpcode().getOrDefault(dev.weft.fuse.proto.FuseOpcode.OPEN, 0L),
+                    "and the server opened nothing for it");
+
+            assertThrows(NoSuchFileException.class, () -> Files.readString(mnt.resolve("rel")),
+                    "rel resolves beside the mount point, where there is no such file");
+            Files.writeString(mnt.resolve("rel"), "written through rel"); // creates it there, not next to the source
+            assertEquals("written through rel", Files.readString(besideMount));
+
+            assertEquals("secret", Files.readString(secret), "the file beyond the source is unchanged");
+            assertEquals(old, Files.getLastModifiedTime(secret), "its times too");
+            assertEquals(0, Files.getAttribute(secret, "unix:gid"), "and its owner");
         } finally {
-            Files.deleteIfExists(outside);
+            Files.deleteIfExists(secret);
+            Files.deleteIfExists(besideMount);
         }
     }
 
@@ -395,23 +447,30 @@ class PassthroughMountTest {
         mount(Dispatch.INLINE, IdleOrder.LIFO);
         Files.write(source.resolve("big"), new byte[1 << 20]);
         CountDownLatch reading = new CountDownLatch(4);
+        AtomicBoolean detached = new AtomicBoolean(); // set once the mount is gone from the mount table
+        CountDownLatch readAfterDetach = new CountDownLatch(4);
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Long>> readers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             readers.add(pool.submit(() -> {
-                long bytes = 0;
+                long bytesAfterDetach = 0; // of reads begun after the detach was seen
                 try (FileChannel ch = FileChannel.open(mnt.resolve("big"))) {
                     ByteBuffer b = ByteBuffer.allocate(4096);
                     for (int round = 0; !stop.get(); round++) {
+                        boolean after = detached.get();
                         b.clear();
-                        bytes += ch.read(b, (round * 4096L) % (1 << 20));
+                        int n = ch.read(b, (round * 4096L) % (1 << 20));
+                        if (after && n > 0 && bytesAfterDetach == 0) {
+                            readAfterDetach.countDown();
+                        }
+                        bytesAfterDetach += after ? n : 0;
                         if (round == 10) {
                             reading.countDown();
                         }
                     }
                 }
-                return bytes;
+                return bytesAfterDetach;
             }));
         }
         assertTrue(reading.await(20, TimeUnit.SECONDS));
@@ -429,13 +488,24 @@ class PassthroughMountTest {
             Thread.sleep(5);
         }
         assertTrue(FuseMounts.find(mnt).isEmpty(), "detached while files are open");
+        detached.set(true);
         assertFalse(closing.isDone(), "the server still serves the open files");
+        assertTrue(readAfterDetach.await(20, TimeUnit.SECONDS), "every reader read after the detach");
         stop.set(true);
         for (Future<Long> f : readers) {
-            assertTrue(f.get(30, TimeUnit.SECONDS) > 0, "reads went on after the detach");
+            assertTrue(f.get(30, TimeUnit.SECONDS) > 0, "bytes read after the detach");
         }
         closing.get(30, TimeUnit.SECONDS);
         pool.shutdown();
+    }
+
+    /** {@code renameat2(old, new, flags)} on absolute paths: 0 or a negative errno. */
+    private static int renameat2(Path from, Path to, int flags) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            return dev.weft.fuse.posix.AtCalls.renameat2(dev.weft.fuse.posix.Fcntl.AT_FDCWD,
+                    a.allocateFrom(from.toString()), dev.weft.fuse.posix.Fcntl.AT_FDCWD, a.allocateFrom(to.toString()),
+                    flags);
+        }
     }
 
     private static void requireTool(String tool) {

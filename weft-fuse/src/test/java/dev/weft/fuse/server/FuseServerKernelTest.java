@@ -134,7 +134,7 @@ class FuseServerKernelTest {
 
     @ParameterizedTest
     @CsvSource({"INLINE", "THREADLET"})
-    void anInterruptedReadEndsWithEintrAndTheHandlerSeesIt(Dispatch dispatch) throws Exception {
+    void aSignalledReadSendsInterruptAndTheHandlerSeesIt(Dispatch dispatch) throws Exception {
         FuseDeviceKernelTest.requireKernel();
         MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
         try (FuseServer server = FuseServer.builder(fs).threads(2).dispatch(dispatch).unmountOnExit(false)
@@ -145,14 +145,23 @@ class FuseServerKernelTest {
 
     /**
      * A {@code cat} of {@code slow} on {@code server}'s mount, sent SIGTERM while the handler holds the read: the
-     * kernel sends FUSE_INTERRUPT, the handler sees it, and a /dev/fuse reader counted it. Not SIGINT: a shell that
-     * runs the tests as a background job (a CI runner's, {@code mvn ... &}) starts them with SIGINT ignored, which
-     * {@code cat} inherits; it would sleep on in the read (seen: 3 failures in a suite run that way).
+     * kernel sends FUSE_INTERRUPT, the handler sees it, and a /dev/fuse reader counted it. SIGTERM kills {@code cat},
+     * so nobody sees the reply: that an interrupted request ends with EINTR is {@link ReaderInterruptTest}'s. Not
+     * SIGINT: a shell that runs the tests as a background job (a CI runner's, {@code mvn ... &}) starts them with
+     * SIGINT ignored, which {@code cat} inherits; it would sleep on in the read (seen: 3 failures in a suite run that
+     * way).
      */
     static void assertASignalledReadInterruptsItsHandler(FuseServer server, MemoryFilesystem fs, Path mnt)
             throws Exception {
+        assertASignalledReadInterruptsItsHandler(server, fs, mnt, () -> { });
+    }
+
+    /** As above, running {@code beforeSignal} once the handler is entered and before the signal is sent. */
+    static void assertASignalledReadInterruptsItsHandler(FuseServer server, MemoryFilesystem fs, Path mnt,
+            Runnable beforeSignal) throws Exception {
         Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
         assertTrue(fs.slowEntered.await(20, TimeUnit.SECONDS), "the slow read reached the handler");
+        beforeSignal.run();
         new ProcessBuilder("kill", "-TERM", Long.toString(cat.pid())).start().waitFor();
         assertTrue(cat.waitFor(20, TimeUnit.SECONDS), "cat ended after the signal");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

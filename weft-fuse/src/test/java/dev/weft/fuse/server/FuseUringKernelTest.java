@@ -223,9 +223,15 @@ class FuseUringKernelTest {
         MemoryFilesystem fs = new MemoryFilesystem().put("slow", "never read");
         try (FuseServer server = FuseServer.builder(fs).transport(Transport.IO_URING).dispatch(Dispatch.THREADLET)
                 .unmountOnExit(false).mount(mnt)) {
-            FuseServerKernelTest.assertASignalledReadInterruptsItsHandler(server, fs, mnt);
-            assertTrue(server.stats().stream().mapToLong(FuseServerStats::blockedHandlers).sum() >= 1,
-                    "the handler blocked as a threadlet: " + server.stats());
+            // the signal waits until the handler has blocked: an INTERRUPT that came between its entry and its
+            // first wait (a preempted ring thread, on a loaded machine) would let it end inline, never blocked
+            FuseServerKernelTest.assertASignalledReadInterruptsItsHandler(server, fs, mnt, () -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (blockedHandlers(server) < 1 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertTrue(blockedHandlers(server) >= 1, "the handler blocked as a threadlet: " + server.stats());
+            });
         }
     }
 
@@ -258,6 +264,10 @@ class FuseUringKernelTest {
             cat.waitFor(20, TimeUnit.SECONDS);
             server.close();
         }
+    }
+
+    private static long blockedHandlers(FuseServer server) {
+        return server.stats().stream().mapToLong(FuseServerStats::blockedHandlers).sum();
     }
 
     private static String readOnCpu0(Path p) throws Exception {

@@ -24,6 +24,8 @@ class KilledServerTest {
 
     @TempDir
     Path mnt;
+    /** The server process's standard output. */
+    private BufferedReader serverOut;
 
     @Test
     void aServerKilledMidRequestLeavesNoHungProcessAndWeftUmountClearsTheMount() throws Exception {
@@ -33,7 +35,7 @@ class KilledServerTest {
         try {
             assertEquals("fine", Files.readString(mnt.resolve("a")));
             cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
-            Thread.sleep(300); // let cat's READ reach the server
+            awaitLine(SlowServerMain.SLOW_READ_ENTERED); // cat's READ is in the server's handler
             assertTrue(cat.isAlive(), "cat waits on the slow read");
 
             server.destroyForcibly(); // SIGKILL: the kernel closes its /dev/fuse descriptors and aborts
@@ -63,7 +65,7 @@ class KilledServerTest {
         Process cat = null;
         try {
             cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
-            Thread.sleep(300); // let cat's READ reach the server, which never answers it
+            awaitLine(SlowServerMain.SLOW_READ_ENTERED); // cat's READ is in the server, which never answers it
             assertTrue(cat.isAlive(), "cat waits on the hanging read");
 
             FuseMounts.unmount(mnt, true); // weft umount --abort
@@ -92,12 +94,24 @@ class KilledServerTest {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 SlowServerMain.class.getName(), mnt.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
-        String first = out.readLine();
-        if (!"mounted".equals(first)) {
+        serverOut = new BufferedReader(new InputStreamReader(server.getInputStream()));
+        String first = serverOut.readLine();
+        if (!SlowServerMain.MOUNTED.equals(first)) {
             server.destroyForcibly();
             fail("the server process did not mount: " + first);
         }
         return server;
+    }
+
+    /** Waits (up to 20 s) for the server process to print {@code line} next. */
+    private void awaitLine(String line) throws Exception {
+        java.util.concurrent.CompletableFuture<String> next = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return serverOut.readLine();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(line, next.get(20, TimeUnit.SECONDS), "the server process's next line");
     }
 }

@@ -1,104 +1,63 @@
 package dev.weft.fuse.server;
 
-import dev.weft.fuse.kernel.FuseChannel;
 import dev.weft.fuse.proto.FuseOpcode;
 import dev.weft.fuse.proto.LinuxErrno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 import static dev.weft.fuse.proto.FuseKernelLayout.*;
 import static java.lang.foreign.ValueLayout.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A reader thread fed by a test that plays the kernel over a {@code SOCK_SEQPACKET} socket pair (one message per
- * read, as {@code /dev/fuse}): malformed and truncated requests get an error reply (or none when even the header is
- * unreadable), and the server goes on to answer a valid request after them.
+ * A reader thread fed by a test that plays the kernel ({@link SocketKernel}): malformed and truncated requests get
+ * an error reply (or none when even the header is unreadable), and the server goes on to answer a valid request
+ * after them.
  */
 class ReaderMalformedRequestTest {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle SOCKETPAIR = LINKER.downcallHandle(LINKER.defaultLookup().find("socketpair")
-            .orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = LINKER.downcallHandle(LINKER.defaultLookup().find("write")
-            .orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close")
-            .orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final int AF_UNIX = 1, SOCK_SEQPACKET = 5;
-
-    private final Arena arena = Arena.ofShared();
-    private final List<String> reported = Collections.synchronizedList(new ArrayList<>());
-    private int serverFd, kernelFd;
-    private Thread reader;
+    private SocketKernel kernel;
 
     @BeforeEach
     void start() throws Throwable {
-        MemorySegment sv = arena.allocate(JAVA_INT, 2);
-        assertEquals(0, (int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_SEQPACKET, 0, sv));
-        serverFd = sv.getAtIndex(JAVA_INT, 0);
-        kernelFd = sv.getAtIndex(JAVA_INT, 1);
-        MemoryFilesystem fs = new MemoryFilesystem().put("a", "x");
-        Reader r = new Reader(0, FuseChannel.forDescriptor(serverFd), new Operations(fs), new InFlightRequests(),
-                Dispatch.INLINE, null, null, new RequestBuffers.Pool(arena, 1), (msg, t) -> reported.add(msg), () -> { },
-                0, arena.allocate(FuseChannel.POLLFD_SIZE, 8));
-        reader = Thread.ofPlatform().start(r);
+        kernel = new SocketKernel(new MemoryFilesystem().put("a", "x"), Dispatch.INLINE, 1);
     }
 
     @AfterEach
     void stop() throws Throwable {
-        int ignored = (int) CLOSE.invokeExact(kernelFd); // the reader reads end of file and returns
-        reader.join(10_000);
-        assertFalse(reader.isAlive(), "the reader stops at end of file");
-        ignored = (int) CLOSE.invokeExact(serverFd);
-        arena.close();
+        kernel.close(); // and the reader stops at end of file
     }
 
+    /** A request of {@code bodySize} body bytes whose header states {@code statedLen}. */
     private MemorySegment request(FuseOpcode op, long unique, long nodeid, long bodySize, long statedLen) {
-        MemorySegment m = arena.allocate(FUSE_IN_HEADER.byteSize() + bodySize, 8);
+        MemorySegment m = kernel.request(op, unique, nodeid, bodySize);
         IN_HEADER_LEN.set(m, (int) statedLen);
-        IN_HEADER_OPCODE.set(m, op.code());
-        IN_HEADER_UNIQUE.set(m, unique);
-        IN_HEADER_NODEID.set(m, nodeid);
         return m;
     }
 
     private void send(MemorySegment m, long length) throws Throwable {
-        assertEquals(length, (long) WRITE.invokeExact(kernelFd, m, length));
+        kernel.send(m, length);
     }
 
     /** Reads one reply: {error, unique}. */
     private long[] reply() throws Throwable {
-        MemorySegment buf = arena.allocate(64 * 1024, 8);
-        long n = (long) READ.invokeExact(kernelFd, buf, buf.byteSize());
-        assertTrue(n >= FUSE_OUT_HEADER.byteSize(), "reply of " + n + " bytes");
-        assertEquals(n, Integer.toUnsignedLong((int) OUT_HEADER_LEN.get(buf)), "out header len matches");
-        return new long[]{(int) OUT_HEADER_ERROR.get(buf), (long) OUT_HEADER_UNIQUE.get(buf)};
+        SocketKernel.Reply r = kernel.reply();
+        return new long[]{r.error(), r.unique()};
     }
 
     private void assertServerStillAnswers(long unique) throws Throwable {
-        MemorySegment getattr = request(FuseOpcode.GETATTR, unique, ROOT_ID, FUSE_GETATTR_IN.byteSize(),
-                FUSE_IN_HEADER.byteSize() + FUSE_GETATTR_IN.byteSize());
-        send(getattr, getattr.byteSize());
-        assertArrayEquals(new long[]{0, unique}, reply(), "GETATTR of the root succeeds");
+        kernel.assertNextReplyIsGetattrOfTheRoot(unique);
     }
 
     @Test
     void aRequestShorterThanTheHeaderGetsNoReplyAndTheServerGoesOn() throws Throwable {
-        MemorySegment m = arena.allocate(16, 8);
+        MemorySegment m = kernel.allocate(16);
         send(m, 16);
         assertServerStillAnswers(7);
-        assertTrue(reported.stream().anyMatch(s -> s.contains("shorter than fuse_in_header")), reported.toString());
+        assertTrue(kernel.reported.stream().anyMatch(s -> s.contains("shorter than fuse_in_header")),
+                kernel.reported.toString());
     }
 
     @Test
@@ -138,7 +97,7 @@ class ReaderMalformedRequestTest {
 
     @Test
     void anUnknownOpcodeIsEnosys() throws Throwable {
-        MemorySegment m = arena.allocate(FUSE_IN_HEADER.byteSize(), 8);
+        MemorySegment m = kernel.allocate(FUSE_IN_HEADER.byteSize());
         IN_HEADER_LEN.set(m, (int) FUSE_IN_HEADER.byteSize());
         IN_HEADER_OPCODE.set(m, 3999);
         IN_HEADER_UNIQUE.set(m, 51L);
@@ -185,7 +144,7 @@ class ReaderMalformedRequestTest {
         java.util.Random random = new java.util.Random(42);
         for (int i = 0; i < 2000; i++) {
             int len = 1 + random.nextInt(300); // a 0-byte message would read as end of file
-            MemorySegment m = arena.allocate(Math.max(len, 1), 8);
+            MemorySegment m = kernel.allocate(Math.max(len, 1));
             for (int j = 0; j < len; j++) {
                 m.set(JAVA_BYTE, j, (byte) random.nextInt());
             }
@@ -207,6 +166,6 @@ class ReaderMalformedRequestTest {
         assertArrayEquals(new long[]{0, 99_999}, last.get(30, java.util.concurrent.TimeUnit.SECONDS),
                 "after 2000 garbage requests the server answers GETATTR of the root");
         drainer.join();
-        assertTrue(reader.isAlive());
+        assertTrue(kernel.readersAlive());
     }
 }
