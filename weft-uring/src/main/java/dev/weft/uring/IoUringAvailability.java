@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Whether this process can use io_uring, checked once (on first use) by making and closing a small ring, as netty's
@@ -55,6 +56,19 @@ public final class IoUringAvailability {
     public static void ensureAvailable() {
         if (Once.RESULT.cause != null) {
             throw new UnsupportedOperationException(Once.RESULT.cause);
+        }
+    }
+
+    private static final AtomicBoolean FALLBACK_REPORTED = new AtomicBoolean();
+
+    /**
+     * Says on standard error, once per process, that weft goes on without io_uring and why: ring groups are plain
+     * groups ({@link UringServerPoller#groupBuilder()}) and {@link UringFile} uses FileChannel with managed blocking.
+     */
+    static void reportFallbackOnce(String cause) {
+        if (FALLBACK_REPORTED.compareAndSet(false, true)) {
+            System.err.println("weft-uring: UringFile falls back to FileChannel with managed blocking, and"
+                    + " UringServerPoller.groupBuilder() builds groups without rings, because " + cause);
         }
     }
 

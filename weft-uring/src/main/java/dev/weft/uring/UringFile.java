@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A file read and written at positions through io_uring, with calls that look blocking to a virtual thread: on a
@@ -63,7 +62,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a worker of a group without rings, so a spare server stands in. When io_uring is unavailable here
  * ({@link IoUringAvailability}), the file is a {@link FileChannel} used the same way (plus a second descriptor for
  * {@code fallocate} and {@code statx}, which FileChannel lacks), and weft says so once on standard error, with the
- * cause.
+ * cause; {@link UringServerPoller#groupBuilder()} then builds groups without rings, so the example above runs
+ * unchanged, its calls going through the channel inside {@link ConcurrencyGroup#blocking}.
  *
  * <h2>Buffers</h2>
  * {@code MemorySegment} arguments must be native memory (the kernel reads or writes them while the worker is
@@ -109,7 +109,6 @@ public final class UringFile implements AutoCloseable {
     public record Stat(long size, long allocatedBytes, int blockSize, Instant modified, int directIoAlignment) {
     }
 
-    private static final AtomicBoolean FALLBACK_REPORTED = new AtomicBoolean();
     private static final int UIO_MAXIOV = Sqe.UIO_MAXIOV;
 
     private final Path path;
@@ -173,10 +172,7 @@ public final class UringFile implements AutoCloseable {
 
     /** A file on {@link FileChannel}, as when io_uring is unavailable; {@code cause} is reported once. */
     static UringFile openFallback(Path path, Mode mode, boolean direct, String cause) throws IOException {
-        if (FALLBACK_REPORTED.compareAndSet(false, true)) {
-            System.err.println("weft-uring: UringFile falls back to FileChannel with managed blocking, because "
-                    + cause);
-        }
+        IoUringAvailability.reportFallbackOnce(cause);
         // FileChannel has no fallocate and no statx: a descriptor for those two, opened first, and the channel
         // opened through it (/proc/self/fd/N names the open file, not the path): both are the same file even if
         // the path is renamed or replaced in between
@@ -350,8 +346,11 @@ public final class UringFile implements AutoCloseable {
 
     /**
      * Reads asynchronously and delivers {@code Completion(tag, result, null)} into {@code ring}: the raw result,
-     * the byte count or {@code -errno}. Outside a worker of a ring group the read is made at once and delivered.
-     * {@code dst} must stay alive until the completion arrives.
+     * the byte count or {@code -errno}; or {@code Completion(tag, null, failure)} when the read could not be made
+     * (its server stopped, or the FileChannel of the fallback threw). Outside a worker of a ring group the read is
+     * made at once and delivered. {@code dst} must stay alive until the completion arrives.
+     *
+     * @throws IOException only when the file is already closed
      */
     public void readAsync(long position, MemorySegment dst, CompletionRing<? super Completion<Integer>> ring,
             long tag) throws IOException {
@@ -369,8 +368,13 @@ public final class UringFile implements AutoCloseable {
         checkArgs(position, buf, write ? "src" : "dst");
         Objects.requireNonNull(ring, "ring");
         if (io.submitAsync(write, position, buf, p -> new UringOperation.Ringed(p, ring, tag)) == null) {
-            long res = write ? io.write(position, buf) : io.read(position, buf);
-            ring.offer(new Completion<>(tag, (int) res, null));
+            Completion<Integer> done;
+            try {
+                done = Completion.success(tag, (int) (write ? io.write(position, buf) : io.read(position, buf)));
+            } catch (IOException e) { // the fallback's channel throws where a system call returns -errno
+                done = Completion.failure(tag, e);
+            }
+            ring.offer(done);
         }
     }
 

@@ -7,11 +7,15 @@ import dev.weft.uring.kernel.IoUringConstants;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One io_uring per server of a concurrency group, entered only by that server's thread: give a group
- * {@code ConcurrencyGroup.builder().serverPoller(UringServerPoller::new)} (or use {@link #groupBuilder()}).
+ * {@code ConcurrencyGroup.builder().serverPoller(UringServerPoller::new)} (or use {@link #groupBuilder()}, which
+ * also works where io_uring does not: it then builds a plain group, on which {@link UringFile} falls back).
  *
  * <h2>How an operation travels</h2>
  * A worker never enters the ring. It puts an {@link UringOperation} on its server's {@link #handOff} queue and
@@ -81,21 +85,65 @@ public final class UringServerPoller implements ServerPoller {
         }
     }
 
-    /** A group builder whose servers each own a ring set up with {@link UringOptions#DEFAULTS}. */
+    /**
+     * A group builder whose servers each own a ring set up with {@link UringOptions#DEFAULTS}; a plain group builder
+     * where io_uring is unavailable (see {@link #groupBuilder(UringOptions)}).
+     */
     public static ConcurrencyGroup.Builder groupBuilder() {
         return groupBuilder(UringOptions.DEFAULTS);
     }
 
     /**
      * A group builder whose servers each own a ring set up with {@code options}. The options are tried at once on
-     * a ring of the calling thread, so what the kernel refuses (say, registered buffers beyond RLIMIT_MEMLOCK) fails
-     * here, with the cause, before any server starts. A ring that only a server fails to set up (the limit reached
-     * after some servers) fails {@code build()}, which names the server.
+     * a ring of a platform thread (the calling thread, or a short-lived one when the caller is virtual, as a ring
+     * cannot be owned by a virtual thread), so what the kernel refuses (say, registered buffers beyond
+     * RLIMIT_MEMLOCK) fails here, with the cause, before any server starts. A ring that only a server fails to set up
+     * (the limit reached after some servers) fails {@code build()}, which names the server.
+     *
+     * <p>Where io_uring is unavailable ({@link IoUringAvailability}) it returns a plain group builder, with no
+     * poller, and says so once on standard error with the cause: on such a group {@link UringFile} falls back to
+     * FileChannel with managed blocking, so the same code runs with and without io_uring.
      */
     public static ConcurrencyGroup.Builder groupBuilder(UringOptions options) {
-        IoUringAvailability.ensureAvailable();
-        openRing(options).close();
+        Objects.requireNonNull(options, "options");
+        Optional<String> unavailable = IoUringAvailability.unavailabilityCause();
+        if (unavailable.isPresent()) {
+            IoUringAvailability.reportFallbackOnce(unavailable.get());
+            return ConcurrencyGroup.builder();
+        }
+        tryOptions(options);
         return ConcurrencyGroup.builder().serverPoller(s -> new UringServerPoller(s, options));
+    }
+
+    /** Opens and closes a ring set up as {@code options} say, on a platform thread; throws what the kernel refused. */
+    private static void tryOptions(UringOptions options) {
+        if (!Thread.currentThread().isVirtual()) {
+            openRing(options).close();
+            return;
+        }
+        AtomicReference<RuntimeException> refused = new AtomicReference<>();
+        Thread trial = Thread.ofPlatform().name("weft-uring-trial-ring").start(() -> {
+            try {
+                openRing(options).close();
+            } catch (RuntimeException e) {
+                refused.set(e);
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                trial.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the trial is short: wait for it, keep the status
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (refused.get() != null) {
+            throw refused.get();
+        }
     }
 
     /** A ring of the calling thread set up as {@code options} say: its file slots and registered buffers. */
