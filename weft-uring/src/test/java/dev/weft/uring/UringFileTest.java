@@ -212,6 +212,22 @@ class UringFileTest {
     }
 
     @Test
+    void theFallbackDeliversAFailedReadIntoTheCompletionRing() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "weft-fallback-dir");
+        try (UringFile f = UringFile.openFallback(dir, UringFile.Mode.READ, false, "a test forced it");
+             Arena a = Arena.ofConfined()) {
+            dev.weft.ring.CompletionRing<dev.weft.ring.Completion<Integer>> ring = new dev.weft.ring.CompletionRing<>(4);
+            f.readAsync(0, a.allocate(16), ring, 3); // a directory: read(2) answers EISDIR, the channel throws
+            dev.weft.ring.Completion<Integer> c = ring.take(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(c, "the failed read was delivered");
+            assertEquals(3, c.tag());
+            assertInstanceOf(IOException.class, c.failure(), c::toString);
+        } finally {
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void badArgumentsAreNamed() throws Exception {
         try (UringFile f = UringFile.open(file, UringFile.Mode.READ, false)) {
             IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,

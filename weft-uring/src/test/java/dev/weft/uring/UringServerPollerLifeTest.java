@@ -18,12 +18,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A ring server's life around its I/O: idle, it sleeps in io_uring_enter, also after a wake-up from another thread
+ * A ring server's life around its I/O: built from a virtual thread (its trial ring opens on a platform thread); idle, it sleeps in io_uring_enter, also after a wake-up from another thread
  * when it had no I/O in flight (the wake-up's own CQE must not stay in the CQ, where every later wait would count it
  * and return at once); closing, it cancels what is still in flight and waits for the kernel to be done with it.
  */
@@ -42,7 +43,8 @@ class UringServerPollerLifeTest {
             AtomicReference<UringServerPoller> poller = new AtomicReference<>();
             for (int round = 0; round < 5; round++) {
                 // started from outside the group: the idle server is woken through its ring's eventfd
-                group.threadBuilder().start(() -> poller.set(UringServerPoller.current())).join();
+                Thread worker = group.threadBuilder().start(() -> poller.set(UringServerPoller.current()));
+                assertTrue(worker.join(Duration.ofSeconds(10)), "the worker ended");
                 assertNotNull(poller.get());
                 Thread.sleep(20); // the server goes back to waiting
                 long before = poller.get().counters()[2];
@@ -55,6 +57,22 @@ class UringServerPollerLifeTest {
     }
 
     @Test
+    void aVirtualThreadBuildsARingGroup() throws Exception {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build()) {
+                AtomicReference<UringServerPoller> poller = new AtomicReference<>();
+                Thread worker = group.threadBuilder().start(() -> poller.set(UringServerPoller.current()));
+                outcome.set(worker.join(Duration.ofSeconds(10)) ? poller.get() : "the worker did not end");
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        assertTrue(caller.join(Duration.ofSeconds(20)), "the virtual thread ended");
+        assertInstanceOf(UringServerPoller.class, outcome.get(), () -> "the group's server owns a ring: " + outcome);
+    }
+
+    @Test
     void closingAGroupCancelsAReadStillInFlightAndCompletesItsFuture() throws Exception {
         Path fifo = Files.createTempDirectory(Path.of("/var/tmp"), "weft-fifo").resolve("never-written");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
@@ -63,13 +81,14 @@ class UringServerPollerLifeTest {
             MemorySegment buffer = arena.allocate(4096);
             UringFile f = UringFile.open(fifo, UringFile.Mode.READ_WRITE); // O_RDWR: the open does not wait for a writer
             try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build()) {
-                group.threadBuilder().start(() -> {
+                Thread worker = group.threadBuilder().start(() -> {
                     try {
                         read.set(f.readAsync(0, buffer)); // nobody writes the FIFO: it stays in flight
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                }).join(); // the worker ends without waiting for it
+                });
+                assertTrue(worker.join(Duration.ofSeconds(10)), "the worker ended without waiting for its read");
                 assertNotNull(read.get());
                 Thread.sleep(50);
                 assertFalse(read.get().isDone(), "the read waits for data");
