@@ -161,6 +161,8 @@ public final class IoUring implements AutoCloseable {
     private boolean eventFdClosed;
 
     private boolean closed;
+    /** How many of the next {@link #submit} calls consume nothing ({@link #simulateShortSubmits}); owner only. */
+    private int shortSubmitsToSimulate;
     /** Registered file table size; owner only. */
     private int registeredFiles;
     /** Registered buffers as [address, end) pairs; owner only. */
@@ -374,6 +376,10 @@ public final class IoUring implements AutoCloseable {
     public int submit() {
         checkOwnerOpen();
         armWakeupRead();
+        if (shortSubmitsToSimulate > 0) {
+            shortSubmitsToSimulate--;
+            return 0;
+        }
         int headBefore = sq.headAcquire();
         while (sq.publishTailRelease() > 0) {
             // completion work the kernel flags (deferred task work, CQ overflow) runs in the same enter, so the
@@ -443,6 +449,16 @@ public final class IoUring implements AutoCloseable {
             }
         }
         return ownerSqesConsumed(headBefore, sq.headAcquire());
+    }
+
+    /**
+     * For tests: the next {@code count} calls of {@link #submit} hand nothing to the kernel and return 0, as a submit
+     * does when the kernel is short of memory ({@code EAGAIN}), which cannot be caused at will. {@link #submitAndWait}
+     * is not affected. Owner only.
+     */
+    void simulateShortSubmits(int count) {
+        checkOwnerOpen();
+        shortSubmitsToSimulate = count;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -42,6 +42,11 @@ public final class UringServerPoller implements ServerPoller {
     private final Server server;
     private final IoUring ring;
     private final ConcurrentLinkedQueue<UringOperation> handOff = new ConcurrentLinkedQueue<>();
+    /**
+     * Operations taken from {@link #handOff} that found the SQ full after a short submit (the kernel short of memory,
+     * EAGAIN): they go first at the next step, once completions have been reaped. Server thread only.
+     */
+    private final java.util.ArrayDeque<UringOperation> waitingForRoom = new java.util.ArrayDeque<>();
     /** Values: an {@link UringOperation}, or a {@link ChainStep} of a syslet. Server thread only. */
     private final InFlightTable inFlight = new InFlightTable(256);
     /** {@link #finishOperation}, made once: a lambda made in {@link #poll} would be a new object per poll. */
@@ -254,14 +259,15 @@ public final class UringServerPoller implements ServerPoller {
         }
         UringOperation op;
         int prepared = 0;
-        while ((op = handOff.poll()) != null) {
+        while ((op = waitingForRoom.isEmpty() ? handOff.poll() : waitingForRoom.poll()) != null) {
             try {
                 if (op instanceof UringChain chain) {
                     waitingChains.add(chain); // in order, behind those waiting for a slot
                     continue;
                 }
-                if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
-                    ring.submit();
+                if (!roomForOneMore()) {
+                    waitingForRoom.addFirst(op); // not a failure of the operation: it goes at the next step
+                    break;
                 }
                 long ud = nextUserData;
                 op.prepare(this, ring.sqe(), ud); // preparers reject bad arguments before taking a slot
@@ -295,6 +301,18 @@ public final class UringServerPoller implements ServerPoller {
             }
         }
         return any;
+    }
+
+    /**
+     * Whether the SQ has room for one more SQE, submitting what is queued first when it is nearly full; false when
+     * that submit was short (EAGAIN, or EBUSY with a full CQ on kernels before 5.19) and left it nearly full.
+     */
+    private boolean roomForOneMore() {
+        if (ring.pendingSubmissions() < ring.sqEntries() - 2) {
+            return true;
+        }
+        ring.submit();
+        return ring.pendingSubmissions() < ring.sqEntries() - 2;
     }
 
     /** Starts waiting syslets, in order, while slots are free; returns the SQEs prepared. */
@@ -375,7 +393,7 @@ public final class UringServerPoller implements ServerPoller {
     @Override
     public void close() {
         UringOperation op;
-        while ((op = handOff.poll()) != null) {
+        while ((op = waitingForRoom.poll()) != null || (op = handOff.poll()) != null) {
             op.abandon("the server of " + server.group().name() + " stopped before submitting it");
         }
         for (UringChain c : waitingChains) {
@@ -426,6 +444,11 @@ public final class UringServerPoller implements ServerPoller {
         } catch (RuntimeException e) {
             // the ring failed (closed, out of memory): the operations left are failed below
         }
+    }
+
+    /** The server's ring, for tests in this package that force a condition on it; server thread only. */
+    IoUring ring() {
+        return ring;
     }
 
     /**
