@@ -216,7 +216,7 @@ class UringFileTest {
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "weft-fallback-dir");
         try (UringFile f = UringFile.openFallback(dir, UringFile.Mode.READ, false, "a test forced it");
              Arena a = Arena.ofConfined()) {
-            dev.weft.ring.CompletionRing<dev.weft.ring.Completion<Integer>> ring = new dev.weft.ring.CompletionRing<>(4);
+            var ring = new dev.weft.ring.CompletionRing<dev.weft.ring.Completion<Integer>>(4);
             f.readAsync(0, a.allocate(16), ring, 3); // a directory: read(2) answers EISDIR, the channel throws
             dev.weft.ring.Completion<Integer> c = ring.take(10, java.util.concurrent.TimeUnit.SECONDS);
             assertNotNull(c, "the failed read was delivered");

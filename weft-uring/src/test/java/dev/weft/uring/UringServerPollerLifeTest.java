@@ -24,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A ring server's life around its I/O: built from a virtual thread (its trial ring opens on a platform thread); idle, it sleeps in io_uring_enter, also after a wake-up from another thread
- * when it had no I/O in flight (the wake-up's own CQE must not stay in the CQ, where every later wait would count it
- * and return at once); closing, it cancels what is still in flight and waits for the kernel to be done with it.
+ * A ring server's life around its I/O: built from a virtual thread (its trial ring opens on a platform thread);
+ * idle, it sleeps in io_uring_enter, also after a wake-up from another thread when it had no I/O in flight (the
+ * wake-up's own CQE must not stay in the CQ, where every later wait would count it and return at once); closing, it
+ * cancels what is still in flight and waits for the kernel to be done with it.
  */
 class UringServerPollerLifeTest {
     /** Waits an idle server may make while the test sleeps: a sleeping server makes a handful, a spinning one millions. */
