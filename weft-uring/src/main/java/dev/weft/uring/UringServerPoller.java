@@ -335,10 +335,26 @@ public final class UringServerPoller implements ServerPoller {
         if (done instanceof UringOperation o) {
             o.finish(res);
         } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
-            // a file the chain left open (no close step, or a cancelled one) stays in the slot until the next
-            // openat into it replaces it
-            freeSlots[freeSlotCount++] = step.chain().slot(); // poll starts a waiting chain in it
-            step.chain().finish(0);
+            UringChain chain = step.chain();
+            if (chain.leftFileInSlot()) {
+                emptyChainSlot(chain.slot());
+            }
+            freeSlots[freeSlotCount++] = chain.slot(); // poll starts a waiting chain in it
+            chain.finish(0);
+        }
+    }
+
+    /**
+     * Server thread: closes the file a finished syslet left in {@code slot} (it had no close step, or a failed step
+     * got it cancelled), so that the file is not held open until another chain's open replaces it.
+     */
+    private void emptyChainSlot(int slot) {
+        try {
+            ring.updateFiles(slot, -1);
+        } catch (RuntimeException e) {
+            // the next chain's open into the slot replaces the file, which closes it then
+            LOG.log(System.Logger.Level.WARNING, "io_uring slot " + slot + " of " + server.getName()
+                    + " could not be emptied after a syslet; the file stays open until the slot is reused", e);
         }
     }
 
