@@ -4,6 +4,7 @@ import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.sched.Server;
 import dev.weft.sched.ServerPoller;
 import dev.weft.uring.kernel.IoUringConstants;
+import dev.weft.uring.kernel.LinuxErrno;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -39,6 +40,9 @@ public final class UringServerPoller implements ServerPoller {
     private record ChainStep(UringChain chain, int index) {
     }
 
+    /** What {@link #inFlight} holds for the cancel-all request of {@link #drainInFlight}. */
+    private static final Object CANCEL_ALL_REQUEST = new Object();
+
     private final Server server;
     private final IoUring ring;
     private final ConcurrentLinkedQueue<UringOperation> handOff = new ConcurrentLinkedQueue<>();
@@ -64,6 +68,11 @@ public final class UringServerPoller implements ServerPoller {
     private int freeFileSlotCount;
     private final ConcurrentLinkedQueue<RingFile> filesToDrop = new ConcurrentLinkedQueue<>();
     private long nextUserData = 1;
+    /**
+     * False once the kernel answered EINVAL to {@code IORING_ASYNC_CANCEL_ANY} (it came in 5.19): {@link #close}
+     * then cancels each operation by its user_data. Server thread only.
+     */
+    private boolean cancelAnyKnown = true;
     private volatile long submitted;
     private volatile long completed;
     private volatile long waits;
@@ -334,6 +343,9 @@ public final class UringServerPoller implements ServerPoller {
         Object done = inFlight.remove(ud);
         if (done instanceof UringOperation o) {
             o.finish(res);
+        } else if (done == CANCEL_ALL_REQUEST && res == -LinuxErrno.EINVAL) {
+            cancelAnyKnown = false; // a kernel before 5.19
+            cancelEachInFlight();
         } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
             UringChain chain = step.chain();
             if (chain.leftFileInSlot()) {
@@ -422,6 +434,9 @@ public final class UringServerPoller implements ServerPoller {
         }
         java.util.Set<Object> failed = new java.util.HashSet<>();
         for (Object f : inFlight.values()) {
+            if (f == CANCEL_ALL_REQUEST) {
+                continue;
+            }
             UringOperation o = f instanceof ChainStep c ? c.chain() : (UringOperation) f;
             if (failed.add(o)) {
                 o.abandon("the server of " + server.group().name() + " stopped with the operation in flight");
@@ -435,18 +450,23 @@ public final class UringServerPoller implements ServerPoller {
      * At close, with operations still in flight (say, asynchronous reads whose workers ended without waiting):
      * cancels them all and reaps until the kernel is done with each, so that no operation is failed while the kernel
      * may still write its buffer (a worker's bounce buffer is freed once its operation fails). Each completes with
-     * its own outcome, {@code -ECANCELED} for those the cancel stopped. Gives up after {@link #CLOSE_DRAIN_NANOS}:
-     * what is left then is failed without waiting, as before.
+     * its own outcome, {@code -ECANCELED} for those the cancel stopped. One {@code IORING_ASYNC_CANCEL_ANY} request
+     * cancels them all; a kernel before 5.19 answers it with EINVAL, and then each is cancelled by its user_data
+     * ({@link #cancelEachInFlight}). Gives up after {@link #CLOSE_DRAIN_NANOS}: what is left then is failed without
+     * waiting, as before.
      */
     private void drainInFlight() {
         if (inFlight.isEmpty()) {
             return;
         }
         try {
-            if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
-                ring.submit();
+            if (cancelAnyKnown && roomForOneMore()) {
+                long ud = nextUserData++;
+                ring.sqe().cancelAll(ud);
+                inFlight.put(ud, CANCEL_ALL_REQUEST);
+            } else {
+                cancelEachInFlight();
             }
-            ring.sqe().cancelAll(nextUserData++); // not in inFlight: its own CQE is skipped
             ring.submit();
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -460,6 +480,27 @@ public final class UringServerPoller implements ServerPoller {
         } catch (RuntimeException e) {
             // the ring failed (closed, out of memory): the operations left are failed below
         }
+    }
+
+    /**
+     * Server thread, at close: an {@code IORING_OP_ASYNC_CANCEL} of each operation in flight, by user_data, while
+     * the SQ has room (what finds none completes on its own, or is failed when the drain gives up).
+     */
+    private void cancelEachInFlight() {
+        for (long target : inFlight.keys()) { // the cancel-all request is not among them: its CQE has come
+            if (!roomForOneMore()) {
+                return;
+            }
+            ring.sqe().cancel(nextUserData++, target); // not in inFlight: its own CQE is skipped
+        }
+    }
+
+    /**
+     * For tests: behave as on a kernel before 5.19, which does not know {@code IORING_ASYNC_CANCEL_ANY}, so that
+     * {@link #close} cancels each operation by user_data. Server thread only.
+     */
+    void forgetCancelAny() {
+        cancelAnyKnown = false;
     }
 
     /** The server's ring, for tests in this package that force a condition on it; server thread only. */

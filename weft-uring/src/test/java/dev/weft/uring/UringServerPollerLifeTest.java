@@ -11,7 +11,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,6 +98,38 @@ class UringServerPollerLifeTest {
             } // the group terminates (no worker left) and its server closes its ring
             ExecutionException e = assertThrows(ExecutionException.class, () -> read.get().get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("ECANCELED"), "the kernel cancelled it: " + e.getCause());
+            f.close();
+        } finally {
+            Files.deleteIfExists(fifo);
+            Files.deleteIfExists(fifo.getParent());
+        }
+    }
+
+    @Test
+    void onAKernelWithoutCancelAnyClosingCancelsEachReadByItsUserData() throws Exception {
+        Path fifo = Files.createTempDirectory(Path.of("/var/tmp"), "weft-fifo").resolve("never-written");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        List<CompletableFuture<Integer>> reads = new CopyOnWriteArrayList<>();
+        try (Arena arena = Arena.ofShared()) {
+            UringFile f = UringFile.open(fifo, UringFile.Mode.READ_WRITE);
+            try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build()) {
+                Thread worker = group.threadBuilder().start(() -> {
+                    UringServerPoller.current().forgetCancelAny(); // as before 5.19: no IORING_ASYNC_CANCEL_ANY
+                    try {
+                        for (int i = 0; i < 3; i++) {
+                            reads.add(f.readAsync(0, arena.allocate(4096))); // nobody writes: they stay in flight
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                assertTrue(worker.join(Duration.ofSeconds(10)), "the worker ended without waiting for its reads");
+                assertEquals(3, reads.size());
+            }
+            for (CompletableFuture<Integer> read : reads) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause().getMessage().contains("ECANCELED"), "the kernel cancelled it: " + e.getCause());
+            }
             f.close();
         } finally {
             Files.deleteIfExists(fifo);
