@@ -68,8 +68,11 @@ import java.util.concurrent.CompletionException;
  * <h2>Buffers</h2>
  * {@code MemorySegment} arguments must be native memory (the kernel reads or writes them while the worker is
  * parked); heap buffers go through the {@link ByteBuffer} forms, which copy through a native bounce buffer. With
- * {@code O_DIRECT} the buffer, the position and the length must be aligned as {@link Stat#directIoAlignment()} says
- * (usually 512 or 4096): otherwise the call fails with an IOException that says so.
+ * {@code O_DIRECT} the buffer's address, the position and the length must be aligned as the file system says
+ * ({@code statx} STATX_DIOALIGN, read when the file is opened; 512 assumed where it does not say): a call that is
+ * not fails before it is submitted with an IllegalArgumentException naming the value and the alignment it needs.
+ * What the kernel still refuses (a device whose blocks are larger than assumed) fails with an IOException that says
+ * what to align.
  */
 public final class UringFile implements AutoCloseable {
     /** How the file is opened. */
@@ -113,13 +116,31 @@ public final class UringFile implements AutoCloseable {
 
     private final Path path;
     private final FileIo io;
-    private final boolean direct;
+    /** What O_DIRECT asks of this file's buffers, positions and lengths; null without O_DIRECT. */
+    private final DirectIoAlignment directAlignment;
     private volatile boolean closed;
 
-    private UringFile(Path path, FileIo io, boolean direct) {
+    private UringFile(Path path, FileIo io, DirectIoAlignment directAlignment) {
         this.path = path;
         this.io = io;
-        this.direct = direct;
+        this.directAlignment = directAlignment;
+    }
+
+    /** The file on {@code io}; with {@code direct}, once its O_DIRECT alignment is read (io closed if that fails). */
+    private static UringFile on(Path path, FileIo io, boolean direct) throws IOException {
+        if (!direct) {
+            return new UringFile(path, io, null);
+        }
+        try {
+            return new UringFile(path, io, DirectIoAlignment.of(io));
+        } catch (IOException | RuntimeException e) {
+            try {
+                io.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -142,7 +163,7 @@ public final class UringFile implements AutoCloseable {
             return openFallback(path, mode, direct, IoUringAvailability.unavailabilityCause().orElse("unknown"));
         }
         int fd = openDescriptor(path, mode, direct);
-        return new UringFile(path, new RingFile(path.toString(), fd, opts.contains(Option.REGISTERED)), direct);
+        return on(path, new RingFile(path.toString(), fd, opts.contains(Option.REGISTERED)), direct);
     }
 
     private static int openDescriptor(Path path, Mode mode, boolean direct) throws IOException {
@@ -191,7 +212,7 @@ public final class UringFile implements AutoCloseable {
             LinuxCalls.close(fd);
             throw e;
         }
-        return new UringFile(path, new ChannelFile(ch, fd), direct);
+        return on(path, new ChannelFile(ch, fd), direct);
     }
 
     /** Whether this file goes through io_uring (false: the FileChannel fallback). */
@@ -238,7 +259,7 @@ public final class UringFile implements AutoCloseable {
             return n;
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment bounce = a.allocate(dst.remaining(), direct ? 4096 : 8);
+            MemorySegment bounce = a.allocate(dst.remaining(), bounceAlignment());
             int n = read(position, bounce);
             dst.put(bounce.asSlice(0, n).asByteBuffer());
             return n;
@@ -253,12 +274,17 @@ public final class UringFile implements AutoCloseable {
             return n;
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment bounce = a.allocate(src.remaining(), direct ? 4096 : 8);
+            MemorySegment bounce = a.allocate(src.remaining(), bounceAlignment());
             bounce.copyFrom(MemorySegment.ofBuffer(src));
             int n = write(position, bounce);
             src.position(src.position() + n);
             return n;
         }
+    }
+
+    /** The alignment of a native copy of a heap buffer: what O_DIRECT asks of addresses, at least a page. */
+    private long bounceAlignment() {
+        return directAlignment == null ? 8 : Math.max(4096, directAlignment.memory());
     }
 
     /** {@code fsync} ({@code dataOnly}: {@code fdatasync}). */
@@ -384,7 +410,7 @@ public final class UringFile implements AutoCloseable {
         }
         int errno = (int) -res;
         throw new IOException(what + " of " + length + " bytes at " + position + " in " + path + " failed: "
-                + LinuxErrno.name((int) res) + (errno == LinuxErrno.EINVAL && direct
+                + LinuxErrno.name((int) res) + (errno == LinuxErrno.EINVAL && directAlignment != null
                 ? " (EINVAL with O_DIRECT: the buffer address, the position and the length must be multiples of"
                 + " the device's logical block size, usually 512 or 4096; stat().directIoAlignment() says which)"
                 : ""));
@@ -403,6 +429,9 @@ public final class UringFile implements AutoCloseable {
         if (buf.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(name + " of " + buf.byteSize() + " bytes is larger than one I/O"
                     + " (2 GiB - 1)");
+        }
+        if (directAlignment != null) {
+            directAlignment.check(position, buf, name);
         }
     }
 

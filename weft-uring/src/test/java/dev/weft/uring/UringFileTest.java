@@ -178,23 +178,40 @@ class UringFileTest {
     }
 
     @Test
-    void misalignedDirectIoFailsWithAMessageThatSaysWhy() throws Exception {
-        Files.write(file, new byte[2 * BLOCK]);
-        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build();
+    void misalignedDirectIoIsRefusedBeforeSubmissionNamingTheValueAndTheAlignment() throws Exception {
+        Files.write(file, new byte[4 * BLOCK]);
+        List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).serverPoller(s -> {
+                    UringServerPoller p = new UringServerPoller(s);
+                    pollers.add(p);
+                    return p;
+                }).build();
              UringFile f = UringFile.open(file, UringFile.Mode.READ, true);
              Arena a = Arena.ofShared()) {
-            MemorySegment aligned = a.allocate(2 * BLOCK, BLOCK);
-            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-            group.threadBuilder().start(() -> {
-                try {
-                    assertEquals(BLOCK, f.read(0, aligned.asSlice(0, BLOCK)));
-                    f.read(0, aligned.asSlice(1, BLOCK)); // misaligned address
-                } catch (Throwable t) {
-                    thrown.set(t);
+            MemorySegment aligned = a.allocate(4 * BLOCK, BLOCK);
+            List<Object> outcomes = new CopyOnWriteArrayList<>();
+            Thread worker = group.threadBuilder().start(() -> {
+                for (java.util.concurrent.Callable<Integer> read : List.<java.util.concurrent.Callable<Integer>>of(
+                        () -> f.read(0, aligned.asSlice(0, BLOCK)),         // aligned
+                        () -> f.read(0, aligned.asSlice(1, BLOCK)),         // misaligned address
+                        () -> f.read(1, aligned.asSlice(0, BLOCK)),         // misaligned position
+                        () -> f.read(0, aligned.asSlice(0, BLOCK + 1)))) {  // misaligned length
+                    try {
+                        outcomes.add(read.call());
+                    } catch (Throwable t) {
+                        outcomes.add(t);
+                    }
                 }
-            }).join(10_000);
-            assertInstanceOf(IOException.class, thrown.get());
-            assertTrue(thrown.get().getMessage().contains("O_DIRECT"), thrown.get().getMessage());
+            });
+            assertTrue(worker.join(java.time.Duration.ofSeconds(10)), "the worker ended");
+            assertEquals(BLOCK, outcomes.get(0));
+            String[] named = {"dst's address 0x", "position 1 ", "dst's length 4097 "};
+            for (int i = 0; i < named.length; i++) {
+                IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, outcomes.get(i + 1));
+                assertTrue(e.getMessage().startsWith(named[i]) && e.getMessage().contains("is not a multiple of")
+                        && e.getMessage().contains("O_DIRECT"), e.getMessage());
+            }
+            assertEquals(1, pollers.getFirst().counters()[0], "only the aligned read reached the ring");
         }
     }
 
