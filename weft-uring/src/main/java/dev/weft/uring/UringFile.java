@@ -76,7 +76,14 @@ import java.util.concurrent.CompletionException;
  */
 public final class UringFile implements AutoCloseable {
     /** How the file is opened. */
-    public enum Mode { READ, READ_WRITE, CREATE_READ_WRITE }
+    public enum Mode {
+        /** {@code O_RDONLY}: an existing file, for reading (ENOENT when it is missing). */
+        READ,
+        /** {@code O_RDWR}: an existing file, for reading and writing (ENOENT when it is missing). */
+        READ_WRITE,
+        /** {@code O_RDWR | O_CREAT}: the file, created (mode 0644) when it is missing. */
+        CREATE_READ_WRITE
+    }
 
     /** How the file is opened, beyond its {@link Mode}. */
     public enum Option {
