@@ -64,6 +64,18 @@ final class InFlightTable {
         return null;
     }
 
+    /** The keys, in no particular order (a copy). */
+    long[] keys() {
+        long[] out = new long[size];
+        int n = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                out[n++] = keys[i];
+            }
+        }
+        return out;
+    }
+
     /** The values, in no particular order (a copy). */
     List<Object> values() {
         List<Object> out = new ArrayList<>(size);

@@ -108,16 +108,21 @@ public final class IoUring implements AutoCloseable {
      *   <li>SINGLE_ISSUER | DEFER_TASKRUN (6.1): completion work runs only when the owner asks for events, in
      *       batches, with no interrupts of the owner; TASKRUN_FLAG makes the kernel say when such work waits, so an
      *       empty CQ costs no system call to check;</li>
-     *   <li>COOP_TASKRUN | TASKRUN_FLAG (5.19): completion work waits for the owner's next kernel entry instead of
-     *       interrupting it;</li>
+     *   <li>SINGLE_ISSUER | COOP_TASKRUN | TASKRUN_FLAG (6.0): completion work waits for the owner's next kernel
+     *       entry instead of interrupting it, and the kernel skips the locking a ring shared by several submitters
+     *       needs;</li>
+     *   <li>COOP_TASKRUN | TASKRUN_FLAG (5.19): the same without SINGLE_ISSUER;</li>
      *   <li>no flags: the kernel runs completion work by interrupting the owner (any 5.x kernel).</li>
      * </ol>
-     * The first two add SUBMIT_ALL (5.18, so present wherever they are), so that one bad SQE does not hold back the
+     * The first three add SUBMIT_ALL (5.18, so present wherever they are), so that one bad SQE does not hold back the
      * rest of a batch: each SQE gets its own CQE.
      */
     public static final List<SetupAttempt> SETUP_ATTEMPTS = List.of(
             new SetupAttempt("single issuer, deferred task run",
                     IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG
+                            | IORING_SETUP_SUBMIT_ALL),
+            new SetupAttempt("single issuer, cooperative task run",
+                    IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG
                             | IORING_SETUP_SUBMIT_ALL),
             new SetupAttempt("cooperative task run",
                     IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL),
@@ -161,6 +166,8 @@ public final class IoUring implements AutoCloseable {
     private boolean eventFdClosed;
 
     private boolean closed;
+    /** How many of the next {@link #submit} calls consume nothing ({@link #simulateShortSubmits}); owner only. */
+    private int shortSubmitsToSimulate;
     /** Registered file table size; owner only. */
     private int registeredFiles;
     /** Registered buffers as [address, end) pairs; owner only. */
@@ -374,6 +381,10 @@ public final class IoUring implements AutoCloseable {
     public int submit() {
         checkOwnerOpen();
         armWakeupRead();
+        if (shortSubmitsToSimulate > 0) {
+            shortSubmitsToSimulate--;
+            return 0;
+        }
         int headBefore = sq.headAcquire();
         while (sq.publishTailRelease() > 0) {
             // completion work the kernel flags (deferred task work, CQ overflow) runs in the same enter, so the
@@ -443,6 +454,16 @@ public final class IoUring implements AutoCloseable {
             }
         }
         return ownerSqesConsumed(headBefore, sq.headAcquire());
+    }
+
+    /**
+     * For tests: the next {@code count} calls of {@link #submit} hand nothing to the kernel and return 0, as a submit
+     * does when the kernel is short of memory ({@code EAGAIN}), which cannot be caused at will. {@link #submitAndWait}
+     * is not affected. Owner only.
+     */
+    void simulateShortSubmits(int count) {
+        checkOwnerOpen();
+        shortSubmitsToSimulate = count;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.weft.uring;
 
 import dev.weft.uring.kernel.IoUringLayout;
+import dev.weft.uring.kernel.IoUringOpcode;
 import dev.weft.uring.kernel.LinuxCalls;
 import dev.weft.uring.kernel.LinuxErrno;
 
@@ -9,7 +10,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Whether this process can use io_uring, checked once (on first use) by making and closing a small ring, as netty's
@@ -22,6 +25,8 @@ import java.util.Optional;
  *       {@code CAP_SYS_ADMIN} and the group {@code kernel.io_uring_group} may make rings); or, with it at 0, a seccomp
  *       filter (a container's default profile) or an LSM refuses {@code io_uring_setup};</li>
  *   <li>{@code ENOMEM}: the locked-memory limit (kernels before 5.12 charge rings to {@code RLIMIT_MEMLOCK});</li>
+ *   <li>a kernel whose probe lacks an opcode weft uses ({@link #REQUIRED_OPCODES}): "kernel too old: missing
+ *       ...";</li>
  *   <li>FFM native access refused to this module.</li>
  * </ul>
  * When io_uring is available, {@link #probe()} tells which opcodes the kernel supports.
@@ -58,6 +63,19 @@ public final class IoUringAvailability {
         }
     }
 
+    private static final AtomicBoolean FALLBACK_REPORTED = new AtomicBoolean();
+
+    /**
+     * Says on standard error, once per process, that weft goes on without io_uring and why: ring groups are plain
+     * groups ({@link UringServerPoller#groupBuilder()}) and {@link UringFile} uses FileChannel with managed blocking.
+     */
+    static void reportFallbackOnce(String cause) {
+        if (FALLBACK_REPORTED.compareAndSet(false, true)) {
+            System.err.println("weft-uring: UringFile falls back to FileChannel with managed blocking, and"
+                    + " UringServerPoller.groupBuilder() builds groups without rings, because " + cause);
+        }
+    }
+
     /** The opcodes the kernel supports; throws as {@link #ensureAvailable} when io_uring is unavailable. */
     public static IoUringProbe probe() {
         ensureAvailable();
@@ -80,12 +98,39 @@ public final class IoUringAvailability {
             return new Result(null, explainSetupFailure(-fd));
         }
         try {
-            return new Result(IoUringProbe.register(fd), null);
+            IoUringProbe probe = IoUringProbe.register(fd);
+            String missing = explainMissingOpcodes(probe, kernelRelease());
+            return missing == null ? new Result(probe, null) : new Result(null, missing);
         } catch (IoUringException e) {
             return new Result(null, e.getMessage());
         } finally {
             LinuxCalls.close(fd);
         }
+    }
+
+    /**
+     * The opcodes weft's SQEs use ({@link Sqe}, {@link UringServerPoller}): all in Linux 5.6, save the registered-file
+     * forms of openat and close that syslets use (5.15, with IORING_FEAT_LINKED_FILE checked per chain).
+     */
+    static final List<Integer> REQUIRED_OPCODES = List.of(IoUringOpcode.IORING_OP_READ, IoUringOpcode.IORING_OP_WRITE,
+            IoUringOpcode.IORING_OP_READV, IoUringOpcode.IORING_OP_WRITEV, IoUringOpcode.IORING_OP_READ_FIXED,
+            IoUringOpcode.IORING_OP_WRITE_FIXED, IoUringOpcode.IORING_OP_FSYNC, IoUringOpcode.IORING_OP_OPENAT,
+            IoUringOpcode.IORING_OP_CLOSE, IoUringOpcode.IORING_OP_STATX, IoUringOpcode.IORING_OP_FALLOCATE,
+            IoUringOpcode.IORING_OP_ASYNC_CANCEL);
+
+    /**
+     * The message when {@code probe} lacks one of {@link #REQUIRED_OPCODES} ("kernel too old: missing ..."), or null
+     * when it has them all; {@code kernelRelease} is {@code uname -r}.
+     */
+    static String explainMissingOpcodes(IoUringProbe probe, String kernelRelease) {
+        List<String> missing = REQUIRED_OPCODES.stream().filter(op -> !probe.isSupported(op))
+                .map(IoUringOpcode::name).toList();
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return "io_uring is unavailable: kernel too old: missing " + String.join(", ", missing) + " (Linux "
+                + (kernelRelease == null ? "(release unknown)" : kernelRelease) + " supports only "
+                + probe.supportedNames() + "). Fix: run on Linux 5.19 or later";
     }
 
     /** The message for an {@code io_uring_setup} that failed with {@code errno}, from what this system says. */

@@ -47,6 +47,15 @@ public final class IoUringProbe {
         }
     }
 
+    /** A probe that reports {@code supported} and nothing else, as a kernel of that vintage would (for tests). */
+    static IoUringProbe of(int lastOp, int... supported) {
+        BitSet bits = new BitSet(IoUringConstants.PROBE_MAX_OPS);
+        for (int op : supported) {
+            bits.set(op);
+        }
+        return new IoUringProbe(lastOp, bits);
+    }
+
     /** The highest opcode the kernel knows ({@code last_op}). */
     public int lastOp() {
         return lastOp;

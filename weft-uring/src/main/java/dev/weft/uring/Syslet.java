@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,6 +40,8 @@ public final class Syslet {
     private final Path path;
     private final List<Step> steps = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
+    /** The indexes of the {@link #close()} steps. */
+    private final BitSet closeSteps = new BitSet();
     /** Per step: the bytes a read or write asks for, -1 for the other steps. */
     private final List<Long> transferSizes = new ArrayList<>();
 
@@ -85,8 +88,12 @@ public final class Syslet {
         return this;
     }
 
-    /** Closes the chain's file (its slot). A chain without it leaves the file in the slot until the slot is reused. */
+    /**
+     * Closes the chain's file (its slot) as a step of the chain. A chain without it, or whose close a failed step
+     * cancelled, has its file closed by the server once the chain is done.
+     */
     public Syslet close() {
+        closeSteps.set(steps.size());
         steps.add((sqe, ud, slot) -> sqe.closeDirect(ud, slot));
         names.add("close");
         transferSizes.add(-1L);
@@ -161,7 +168,7 @@ public final class Syslet {
             List<Step> all = new ArrayList<>(steps);
             int flags = openFlags; // no O_CLOEXEC: the kernel refuses it for a direct (slot) open
             all.set(0, (sqe, ud, slot) -> sqe.openatDirect(ud, LinuxCalls.AT_FDCWD, cPath, flags, openMode, slot));
-            UringChain chain = new UringChain(all);
+            UringChain chain = new UringChain(all, closeSteps);
             poller.handOff(chain);
             chain.await();
             return new Result(List.copyOf(names), Arrays.copyOf(chain.results(), all.size()),

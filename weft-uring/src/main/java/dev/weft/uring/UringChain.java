@@ -1,5 +1,6 @@
 package dev.weft.uring;
 
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -10,15 +11,18 @@ import java.util.List;
  */
 final class UringChain extends UringOperation.Parking {
     private final List<Syslet.Step> steps;
+    /** The steps that close the chain's file (its slot); the open is step 0. */
+    private final BitSet closeSteps;
     private final int[] results;
     private int remaining;
     private int slot = -1;
 
-    UringChain(List<Syslet.Step> steps) {
+    UringChain(List<Syslet.Step> steps, BitSet closeSteps) {
         super((poller, sqe, ud) -> {
             throw new IllegalStateException("a chain is prepared step by step");
         });
         this.steps = steps;
+        this.closeSteps = (BitSet) closeSteps.clone();
         this.results = new int[steps.size()];
         this.remaining = steps.size();
     }
@@ -71,6 +75,22 @@ final class UringChain extends UringOperation.Parking {
     boolean stepDone(int index, int res) {
         results[index] = res;
         return --remaining == 0;
+    }
+
+    /**
+     * Server thread, once every step is done: whether the chain's open put a file in its slot and no close step
+     * took it out (the chain has none, or a failed step before it got it cancelled).
+     */
+    boolean leftFileInSlot() {
+        if (results[0] < 0) {
+            return false;
+        }
+        for (int i = closeSteps.nextSetBit(0); i >= 0; i = closeSteps.nextSetBit(i + 1)) {
+            if (results[i] >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     int[] results() {

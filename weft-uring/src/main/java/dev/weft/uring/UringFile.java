@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A file read and written at positions through io_uring, with calls that look blocking to a virtual thread: on a
@@ -63,17 +62,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a worker of a group without rings, so a spare server stands in. When io_uring is unavailable here
  * ({@link IoUringAvailability}), the file is a {@link FileChannel} used the same way (plus a second descriptor for
  * {@code fallocate} and {@code statx}, which FileChannel lacks), and weft says so once on standard error, with the
- * cause.
+ * cause; {@link UringServerPoller#groupBuilder()} then builds groups without rings, so the example above runs
+ * unchanged, its calls going through the channel inside {@link ConcurrencyGroup#blocking}.
  *
  * <h2>Buffers</h2>
  * {@code MemorySegment} arguments must be native memory (the kernel reads or writes them while the worker is
  * parked); heap buffers go through the {@link ByteBuffer} forms, which copy through a native bounce buffer. With
- * {@code O_DIRECT} the buffer, the position and the length must be aligned as {@link Stat#directIoAlignment()} says
- * (usually 512 or 4096): otherwise the call fails with an IOException that says so.
+ * {@code O_DIRECT} the buffer's address, the position and the length must be aligned as the file system says
+ * ({@code statx} STATX_DIOALIGN, read when the file is opened; 512 assumed where it does not say): a call that is
+ * not fails before it is submitted with an IllegalArgumentException naming the value and the alignment it needs.
+ * What the kernel still refuses (a device whose blocks are larger than assumed) fails with an IOException that says
+ * what to align.
  */
 public final class UringFile implements AutoCloseable {
     /** How the file is opened. */
-    public enum Mode { READ, READ_WRITE, CREATE_READ_WRITE }
+    public enum Mode {
+        /** {@code O_RDONLY}: an existing file, for reading (ENOENT when it is missing). */
+        READ,
+        /** {@code O_RDWR}: an existing file, for reading and writing (ENOENT when it is missing). */
+        READ_WRITE,
+        /** {@code O_RDWR | O_CREAT}: the file, created (mode 0644) when it is missing. */
+        CREATE_READ_WRITE
+    }
 
     /** How the file is opened, beyond its {@link Mode}. */
     public enum Option {
@@ -109,18 +119,35 @@ public final class UringFile implements AutoCloseable {
     public record Stat(long size, long allocatedBytes, int blockSize, Instant modified, int directIoAlignment) {
     }
 
-    private static final AtomicBoolean FALLBACK_REPORTED = new AtomicBoolean();
     private static final int UIO_MAXIOV = Sqe.UIO_MAXIOV;
 
     private final Path path;
     private final FileIo io;
-    private final boolean direct;
+    /** What O_DIRECT asks of this file's buffers, positions and lengths; null without O_DIRECT. */
+    private final DirectIoAlignment directAlignment;
     private volatile boolean closed;
 
-    private UringFile(Path path, FileIo io, boolean direct) {
+    private UringFile(Path path, FileIo io, DirectIoAlignment directAlignment) {
         this.path = path;
         this.io = io;
-        this.direct = direct;
+        this.directAlignment = directAlignment;
+    }
+
+    /** The file on {@code io}; with {@code direct}, once its O_DIRECT alignment is read (io closed if that fails). */
+    private static UringFile on(Path path, FileIo io, boolean direct) throws IOException {
+        if (!direct) {
+            return new UringFile(path, io, null);
+        }
+        try {
+            return new UringFile(path, io, DirectIoAlignment.of(io));
+        } catch (IOException | RuntimeException e) {
+            try {
+                io.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -143,7 +170,7 @@ public final class UringFile implements AutoCloseable {
             return openFallback(path, mode, direct, IoUringAvailability.unavailabilityCause().orElse("unknown"));
         }
         int fd = openDescriptor(path, mode, direct);
-        return new UringFile(path, new RingFile(path.toString(), fd, opts.contains(Option.REGISTERED)), direct);
+        return on(path, new RingFile(path.toString(), fd, opts.contains(Option.REGISTERED)), direct);
     }
 
     private static int openDescriptor(Path path, Mode mode, boolean direct) throws IOException {
@@ -173,10 +200,7 @@ public final class UringFile implements AutoCloseable {
 
     /** A file on {@link FileChannel}, as when io_uring is unavailable; {@code cause} is reported once. */
     static UringFile openFallback(Path path, Mode mode, boolean direct, String cause) throws IOException {
-        if (FALLBACK_REPORTED.compareAndSet(false, true)) {
-            System.err.println("weft-uring: UringFile falls back to FileChannel with managed blocking, because "
-                    + cause);
-        }
+        IoUringAvailability.reportFallbackOnce(cause);
         // FileChannel has no fallocate and no statx: a descriptor for those two, opened first, and the channel
         // opened through it (/proc/self/fd/N names the open file, not the path): both are the same file even if
         // the path is renamed or replaced in between
@@ -195,7 +219,7 @@ public final class UringFile implements AutoCloseable {
             LinuxCalls.close(fd);
             throw e;
         }
-        return new UringFile(path, new ChannelFile(ch, fd), direct);
+        return on(path, new ChannelFile(ch, fd), direct);
     }
 
     /** Whether this file goes through io_uring (false: the FileChannel fallback). */
@@ -242,7 +266,7 @@ public final class UringFile implements AutoCloseable {
             return n;
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment bounce = a.allocate(dst.remaining(), direct ? 4096 : 8);
+            MemorySegment bounce = a.allocate(dst.remaining(), bounceAlignment());
             int n = read(position, bounce);
             dst.put(bounce.asSlice(0, n).asByteBuffer());
             return n;
@@ -257,12 +281,17 @@ public final class UringFile implements AutoCloseable {
             return n;
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment bounce = a.allocate(src.remaining(), direct ? 4096 : 8);
+            MemorySegment bounce = a.allocate(src.remaining(), bounceAlignment());
             bounce.copyFrom(MemorySegment.ofBuffer(src));
             int n = write(position, bounce);
             src.position(src.position() + n);
             return n;
         }
+    }
+
+    /** The alignment of a native copy of a heap buffer: what O_DIRECT asks of addresses, at least a page. */
+    private long bounceAlignment() {
+        return directAlignment == null ? 8 : Math.max(4096, directAlignment.memory());
     }
 
     /** {@code fsync} ({@code dataOnly}: {@code fdatasync}). */
@@ -350,8 +379,11 @@ public final class UringFile implements AutoCloseable {
 
     /**
      * Reads asynchronously and delivers {@code Completion(tag, result, null)} into {@code ring}: the raw result,
-     * the byte count or {@code -errno}. Outside a worker of a ring group the read is made at once and delivered.
-     * {@code dst} must stay alive until the completion arrives.
+     * the byte count or {@code -errno}; or {@code Completion(tag, null, failure)} when the read could not be made
+     * (its server stopped, or the FileChannel of the fallback threw). Outside a worker of a ring group the read is
+     * made at once and delivered. {@code dst} must stay alive until the completion arrives.
+     *
+     * @throws IOException only when the file is already closed
      */
     public void readAsync(long position, MemorySegment dst, CompletionRing<? super Completion<Integer>> ring,
             long tag) throws IOException {
@@ -369,8 +401,13 @@ public final class UringFile implements AutoCloseable {
         checkArgs(position, buf, write ? "src" : "dst");
         Objects.requireNonNull(ring, "ring");
         if (io.submitAsync(write, position, buf, p -> new UringOperation.Ringed(p, ring, tag)) == null) {
-            long res = write ? io.write(position, buf) : io.read(position, buf);
-            ring.offer(new Completion<>(tag, (int) res, null));
+            Completion<Integer> done;
+            try {
+                done = Completion.success(tag, (int) (write ? io.write(position, buf) : io.read(position, buf)));
+            } catch (IOException e) { // the fallback's channel throws where a system call returns -errno
+                done = Completion.failure(tag, e);
+            }
+            ring.offer(done);
         }
     }
 
@@ -380,7 +417,7 @@ public final class UringFile implements AutoCloseable {
         }
         int errno = (int) -res;
         throw new IOException(what + " of " + length + " bytes at " + position + " in " + path + " failed: "
-                + LinuxErrno.name((int) res) + (errno == LinuxErrno.EINVAL && direct
+                + LinuxErrno.name((int) res) + (errno == LinuxErrno.EINVAL && directAlignment != null
                 ? " (EINVAL with O_DIRECT: the buffer address, the position and the length must be multiples of"
                 + " the device's logical block size, usually 512 or 4096; stat().directIoAlignment() says which)"
                 : ""));
@@ -399,6 +436,9 @@ public final class UringFile implements AutoCloseable {
         if (buf.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(name + " of " + buf.byteSize() + " bytes is larger than one I/O"
                     + " (2 GiB - 1)");
+        }
+        if (directAlignment != null) {
+            directAlignment.check(position, buf, name);
         }
     }
 

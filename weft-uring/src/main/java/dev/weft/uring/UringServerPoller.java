@@ -4,14 +4,19 @@ import dev.weft.sched.ConcurrencyGroup;
 import dev.weft.sched.Server;
 import dev.weft.sched.ServerPoller;
 import dev.weft.uring.kernel.IoUringConstants;
+import dev.weft.uring.kernel.LinuxErrno;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One io_uring per server of a concurrency group, entered only by that server's thread: give a group
- * {@code ConcurrencyGroup.builder().serverPoller(UringServerPoller::new)} (or use {@link #groupBuilder()}).
+ * {@code ConcurrencyGroup.builder().serverPoller(UringServerPoller::new)} (or use {@link #groupBuilder()}, which
+ * also works where io_uring does not: it then builds a plain group, on which {@link UringFile} falls back).
  *
  * <h2>How an operation travels</h2>
  * A worker never enters the ring. It puts an {@link UringOperation} on its server's {@link #handOff} queue and
@@ -35,9 +40,17 @@ public final class UringServerPoller implements ServerPoller {
     private record ChainStep(UringChain chain, int index) {
     }
 
+    /** What {@link #inFlight} holds for the cancel-all request of {@link #drainInFlight}. */
+    private static final Object CANCEL_ALL_REQUEST = new Object();
+
     private final Server server;
     private final IoUring ring;
     private final ConcurrentLinkedQueue<UringOperation> handOff = new ConcurrentLinkedQueue<>();
+    /**
+     * Operations taken from {@link #handOff} that found the SQ full after a short submit (the kernel short of memory,
+     * EAGAIN): they go first at the next step, once completions have been reaped. Server thread only.
+     */
+    private final java.util.ArrayDeque<UringOperation> waitingForRoom = new java.util.ArrayDeque<>();
     /** Values: an {@link UringOperation}, or a {@link ChainStep} of a syslet. Server thread only. */
     private final InFlightTable inFlight = new InFlightTable(256);
     /** {@link #finishOperation}, made once: a lambda made in {@link #poll} would be a new object per poll. */
@@ -55,6 +68,11 @@ public final class UringServerPoller implements ServerPoller {
     private int freeFileSlotCount;
     private final ConcurrentLinkedQueue<RingFile> filesToDrop = new ConcurrentLinkedQueue<>();
     private long nextUserData = 1;
+    /**
+     * False once the kernel answered EINVAL to {@code IORING_ASYNC_CANCEL_ANY} (it came in 5.19): {@link #close}
+     * then cancels each operation by its user_data. Server thread only.
+     */
+    private boolean cancelAnyKnown = true;
     private volatile long submitted;
     private volatile long completed;
     private volatile long waits;
@@ -81,21 +99,65 @@ public final class UringServerPoller implements ServerPoller {
         }
     }
 
-    /** A group builder whose servers each own a ring set up with {@link UringOptions#DEFAULTS}. */
+    /**
+     * A group builder whose servers each own a ring set up with {@link UringOptions#DEFAULTS}; a plain group builder
+     * where io_uring is unavailable (see {@link #groupBuilder(UringOptions)}).
+     */
     public static ConcurrencyGroup.Builder groupBuilder() {
         return groupBuilder(UringOptions.DEFAULTS);
     }
 
     /**
      * A group builder whose servers each own a ring set up with {@code options}. The options are tried at once on
-     * a ring of the calling thread, so what the kernel refuses (say, registered buffers beyond RLIMIT_MEMLOCK) fails
-     * here, with the cause, before any server starts. A ring that only a server fails to set up (the limit reached
-     * after some servers) fails {@code build()}, which names the server.
+     * a ring of a platform thread (the calling thread, or a short-lived one when the caller is virtual, as a ring
+     * cannot be owned by a virtual thread), so what the kernel refuses (say, registered buffers beyond
+     * RLIMIT_MEMLOCK) fails here, with the cause, before any server starts. A ring that only a server fails to set up
+     * (the limit reached after some servers) fails {@code build()}, which names the server.
+     *
+     * <p>Where io_uring is unavailable ({@link IoUringAvailability}) it returns a plain group builder, with no
+     * poller, and says so once on standard error with the cause: on such a group {@link UringFile} falls back to
+     * FileChannel with managed blocking, so the same code runs with and without io_uring.
      */
     public static ConcurrencyGroup.Builder groupBuilder(UringOptions options) {
-        IoUringAvailability.ensureAvailable();
-        openRing(options).close();
+        Objects.requireNonNull(options, "options");
+        Optional<String> unavailable = IoUringAvailability.unavailabilityCause();
+        if (unavailable.isPresent()) {
+            IoUringAvailability.reportFallbackOnce(unavailable.get());
+            return ConcurrencyGroup.builder();
+        }
+        tryOptions(options);
         return ConcurrencyGroup.builder().serverPoller(s -> new UringServerPoller(s, options));
+    }
+
+    /** Opens and closes a ring set up as {@code options} say, on a platform thread; throws what the kernel refused. */
+    private static void tryOptions(UringOptions options) {
+        if (!Thread.currentThread().isVirtual()) {
+            openRing(options).close();
+            return;
+        }
+        AtomicReference<RuntimeException> refused = new AtomicReference<>();
+        Thread trial = Thread.ofPlatform().name("weft-uring-trial-ring").start(() -> {
+            try {
+                openRing(options).close();
+            } catch (RuntimeException e) {
+                refused.set(e);
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                trial.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the trial is short: wait for it, keep the status
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (refused.get() != null) {
+            throw refused.get();
+        }
     }
 
     /** A ring of the calling thread set up as {@code options} say: its file slots and registered buffers. */
@@ -206,14 +268,15 @@ public final class UringServerPoller implements ServerPoller {
         }
         UringOperation op;
         int prepared = 0;
-        while ((op = handOff.poll()) != null) {
+        while ((op = waitingForRoom.isEmpty() ? handOff.poll() : waitingForRoom.poll()) != null) {
             try {
                 if (op instanceof UringChain chain) {
                     waitingChains.add(chain); // in order, behind those waiting for a slot
                     continue;
                 }
-                if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
-                    ring.submit();
+                if (!roomForOneMore()) {
+                    waitingForRoom.addFirst(op); // not a failure of the operation: it goes at the next step
+                    break;
                 }
                 long ud = nextUserData;
                 op.prepare(this, ring.sqe(), ud); // preparers reject bad arguments before taking a slot
@@ -249,6 +312,18 @@ public final class UringServerPoller implements ServerPoller {
         return any;
     }
 
+    /**
+     * Whether the SQ has room for one more SQE, submitting what is queued first when it is nearly full; false when
+     * that submit was short (EAGAIN, or EBUSY with a full CQ on kernels before 5.19) and left it nearly full.
+     */
+    private boolean roomForOneMore() {
+        if (ring.pendingSubmissions() < ring.sqEntries() - 2) {
+            return true;
+        }
+        ring.submit();
+        return ring.pendingSubmissions() < ring.sqEntries() - 2;
+    }
+
     /** Starts waiting syslets, in order, while slots are free; returns the SQEs prepared. */
     private int startWaitingChains() {
         int prepared = 0;
@@ -268,11 +343,30 @@ public final class UringServerPoller implements ServerPoller {
         Object done = inFlight.remove(ud);
         if (done instanceof UringOperation o) {
             o.finish(res);
+        } else if (done == CANCEL_ALL_REQUEST && res == -LinuxErrno.EINVAL) {
+            cancelAnyKnown = false; // a kernel before 5.19
+            cancelEachInFlight();
         } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
-            // a file the chain left open (no close step, or a cancelled one) stays in the slot until the next
-            // openat into it replaces it
-            freeSlots[freeSlotCount++] = step.chain().slot(); // poll starts a waiting chain in it
-            step.chain().finish(0);
+            UringChain chain = step.chain();
+            if (chain.leftFileInSlot()) {
+                emptyChainSlot(chain.slot());
+            }
+            freeSlots[freeSlotCount++] = chain.slot(); // poll starts a waiting chain in it
+            chain.finish(0);
+        }
+    }
+
+    /**
+     * Server thread: closes the file a finished syslet left in {@code slot} (it had no close step, or a failed step
+     * got it cancelled), so that the file is not held open until another chain's open replaces it.
+     */
+    private void emptyChainSlot(int slot) {
+        try {
+            ring.updateFiles(slot, -1);
+        } catch (RuntimeException e) {
+            // the next chain's open into the slot replaces the file, which closes it then
+            LOG.log(System.Logger.Level.WARNING, "io_uring slot " + slot + " of " + server.getName()
+                    + " could not be emptied after a syslet; the file stays open until the slot is reused", e);
         }
     }
 
@@ -327,7 +421,7 @@ public final class UringServerPoller implements ServerPoller {
     @Override
     public void close() {
         UringOperation op;
-        while ((op = handOff.poll()) != null) {
+        while ((op = waitingForRoom.poll()) != null || (op = handOff.poll()) != null) {
             op.abandon("the server of " + server.group().name() + " stopped before submitting it");
         }
         for (UringChain c : waitingChains) {
@@ -340,6 +434,9 @@ public final class UringServerPoller implements ServerPoller {
         }
         java.util.Set<Object> failed = new java.util.HashSet<>();
         for (Object f : inFlight.values()) {
+            if (f == CANCEL_ALL_REQUEST) {
+                continue;
+            }
             UringOperation o = f instanceof ChainStep c ? c.chain() : (UringOperation) f;
             if (failed.add(o)) {
                 o.abandon("the server of " + server.group().name() + " stopped with the operation in flight");
@@ -353,18 +450,23 @@ public final class UringServerPoller implements ServerPoller {
      * At close, with operations still in flight (say, asynchronous reads whose workers ended without waiting):
      * cancels them all and reaps until the kernel is done with each, so that no operation is failed while the kernel
      * may still write its buffer (a worker's bounce buffer is freed once its operation fails). Each completes with
-     * its own outcome, {@code -ECANCELED} for those the cancel stopped. Gives up after {@link #CLOSE_DRAIN_NANOS}:
-     * what is left then is failed without waiting, as before.
+     * its own outcome, {@code -ECANCELED} for those the cancel stopped. One {@code IORING_ASYNC_CANCEL_ANY} request
+     * cancels them all; a kernel before 5.19 answers it with EINVAL, and then each is cancelled by its user_data
+     * ({@link #cancelEachInFlight}). Gives up after {@link #CLOSE_DRAIN_NANOS}: what is left then is failed without
+     * waiting, as before.
      */
     private void drainInFlight() {
         if (inFlight.isEmpty()) {
             return;
         }
         try {
-            if (ring.pendingSubmissions() >= ring.sqEntries() - 2) {
-                ring.submit();
+            if (cancelAnyKnown && roomForOneMore()) {
+                long ud = nextUserData++;
+                ring.sqe().cancelAll(ud);
+                inFlight.put(ud, CANCEL_ALL_REQUEST);
+            } else {
+                cancelEachInFlight();
             }
-            ring.sqe().cancelAll(nextUserData++); // not in inFlight: its own CQE is skipped
             ring.submit();
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -378,6 +480,32 @@ public final class UringServerPoller implements ServerPoller {
         } catch (RuntimeException e) {
             // the ring failed (closed, out of memory): the operations left are failed below
         }
+    }
+
+    /**
+     * Server thread, at close: an {@code IORING_OP_ASYNC_CANCEL} of each operation in flight, by user_data, while
+     * the SQ has room (what finds none completes on its own, or is failed when the drain gives up).
+     */
+    private void cancelEachInFlight() {
+        for (long target : inFlight.keys()) { // the cancel-all request is not among them: its CQE has come
+            if (!roomForOneMore()) {
+                return;
+            }
+            ring.sqe().cancel(nextUserData++, target); // not in inFlight: its own CQE is skipped
+        }
+    }
+
+    /**
+     * For tests: behave as on a kernel before 5.19, which does not know {@code IORING_ASYNC_CANCEL_ANY}, so that
+     * {@link #close} cancels each operation by user_data. Server thread only.
+     */
+    void forgetCancelAny() {
+        cancelAnyKnown = false;
+    }
+
+    /** The server's ring, for tests in this package that force a condition on it; server thread only. */
+    IoUring ring() {
+        return ring;
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The availability check: on this machine io_uring is there; where it is not, the message names cause and fix. */
@@ -34,6 +35,20 @@ class IoUringAvailabilityTest {
         try (IoUring ring = IoUring.open(4)) {
             assertEquals(IoUringAvailability.probe().supportedNames(), ring.probe().supportedNames());
         }
+    }
+
+    @Test
+    void aKernelWithoutAnOpcodeWeftUsesIsTooOldAndTheMessageNamesIt() {
+        // the opcodes of a 5.5 kernel: no READ, WRITE, OPENAT, CLOSE, STATX, FALLOCATE (5.6)
+        IoUringProbe old = IoUringProbe.of(17, IoUringOpcode.IORING_OP_NOP, IoUringOpcode.IORING_OP_READV,
+                IoUringOpcode.IORING_OP_WRITEV, IoUringOpcode.IORING_OP_FSYNC, IoUringOpcode.IORING_OP_READ_FIXED,
+                IoUringOpcode.IORING_OP_WRITE_FIXED, IoUringOpcode.IORING_OP_ASYNC_CANCEL);
+        String m = IoUringAvailability.explainMissingOpcodes(old, "5.5.0");
+        assertEquals("io_uring is unavailable: kernel too old: missing READ, WRITE, OPENAT, CLOSE, STATX, FALLOCATE"
+                + " (Linux 5.5.0 supports only [NOP, READV, WRITEV, FSYNC, READ_FIXED, WRITE_FIXED, ASYNC_CANCEL])."
+                + " Fix: run on Linux 5.19 or later", m);
+        // this kernel has them all
+        assertNull(IoUringAvailability.explainMissingOpcodes(IoUringAvailability.probe(), "here"));
     }
 
     @Test

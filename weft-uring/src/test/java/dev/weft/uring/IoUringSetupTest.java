@@ -1,6 +1,7 @@
 package dev.weft.uring;
 
 import dev.weft.uring.kernel.IoUringConstants;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Ring setup against the real kernel: the flags it accepts, the fallback, ownership and teardown. */
 class IoUringSetupTest {
@@ -49,11 +51,44 @@ class IoUringSetupTest {
         int major = Integer.parseInt(release[0]);
         int minor = Integer.parseInt(release[1]);
         if (major < 6 || (major == 6 && minor < 1)) {
-            return; // DEFER_TASKRUN came in 6.1
+            String why = "Linux " + IoUringAvailability.kernelRelease() + " is older than 6.1, which added"
+                    + " DEFER_TASKRUN";
+            if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
+                fail("WEFT_REQUIRE_KERNEL=1 but " + why);
+            }
+            Assumptions.abort(why);
         }
         try (IoUring ring = IoUring.open(8)) {
             assertEquals(IoUring.SETUP_ATTEMPTS.get(0), ring.setup(), ring::describeSetup);
             assertEquals(List.of(), ring.rejectedSetups());
+        }
+    }
+
+    @Test
+    void theSetupsAreTriedBestFirst() {
+        int singleIssuer = IoUringConstants.IORING_SETUP_SINGLE_ISSUER;
+        int defer = IoUringConstants.IORING_SETUP_DEFER_TASKRUN;
+        int coop = IoUringConstants.IORING_SETUP_COOP_TASKRUN;
+        List<Integer> modes = IoUring.SETUP_ATTEMPTS.stream()
+                .map(a -> a.flags() & (singleIssuer | defer | coop)).toList();
+        assertEquals(List.of(singleIssuer | defer, singleIssuer | coop, coop, 0), modes,
+                IoUring.SETUP_ATTEMPTS::toString);
+    }
+
+    @Test
+    void aKernelThatRefusesDeferredTaskRunGetsASingleIssuerCooperativeRing() {
+        // a 6.0 kernel answers EINVAL to DEFER_TASKRUN; DEFER_TASKRUN without SINGLE_ISSUER stands in for that
+        // refusal here, as every kernel refuses it
+        IoUring.SetupAttempt refused = new IoUring.SetupAttempt("deferred without single issuer",
+                IoUringConstants.IORING_SETUP_DEFER_TASKRUN);
+        List<IoUring.SetupAttempt> attempts = new java.util.ArrayList<>(List.of(refused));
+        attempts.addAll(IoUring.SETUP_ATTEMPTS.subList(1, IoUring.SETUP_ATTEMPTS.size()));
+        try (IoUring ring = IoUring.open(8, attempts)) {
+            assertEquals(IoUringConstants.IORING_SETUP_SINGLE_ISSUER | IoUringConstants.IORING_SETUP_COOP_TASKRUN,
+                    ring.setupFlags() & (IoUringConstants.IORING_SETUP_SINGLE_ISSUER
+                            | IoUringConstants.IORING_SETUP_COOP_TASKRUN), ring::describeSetup);
+            ring.sqe().nop(7);
+            assertEquals(new RingTestSupport.Cqe(7, 0, 0), submitAndAwaitOne(ring));
         }
     }
 

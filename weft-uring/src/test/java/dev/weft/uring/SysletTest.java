@@ -97,6 +97,33 @@ class SysletTest {
     }
 
     @Test
+    void aChainWhoseMiddleStepFailsLeavesNoFileInItsSlot() throws Exception {
+        Path file = dir.resolve("left-in-slot");
+        Files.writeString(file, "x".repeat(100));
+        try (ConcurrencyGroup one = UringServerPoller.groupBuilder().servers(1).build();
+             Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(4096);
+            AtomicReference<Object> out = new AtomicReference<>();
+            AtomicReference<String> fdinfo = new AtomicReference<>();
+            Thread worker = one.threadBuilder().start(() -> {
+                try {
+                    // the short read fails step 1, so the kernel cancels the close
+                    out.set(Syslet.open(file, Syslet.O_RDONLY).read(buf, 0).close().run());
+                    int ringFd = UringServerPoller.current().ring().fd();
+                    fdinfo.set(Files.readString(Path.of("/proc/self/fdinfo/" + ringFd)));
+                } catch (Throwable t) {
+                    out.set(t);
+                }
+            });
+            assertTrue(worker.join(java.time.Duration.ofSeconds(20)), "the worker ended");
+            Syslet.Result r = assertInstanceOf(Syslet.Result.class, out.get(), () -> String.valueOf(out.get()));
+            assertEquals(-ECANCELED, r.result(2), r.toString());
+            assertFalse(fdinfo.get().contains(file.getFileName().toString()),
+                    "the ring's file table no longer holds the file: " + fdinfo.get());
+        }
+    }
+
+    @Test
     void moreConcurrentChainsThanFileSlotsAllComplete() throws Exception {
         int chains = UringServerPoller.CHAIN_SLOTS * 3;
         List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -174,7 +201,7 @@ class SysletTest {
                                 (sqe, ud, slot) -> {
                                     throw new IllegalArgumentException("refused on the server");
                                 },
-                                (sqe, ud, slot) -> sqe.closeDirect(ud, slot)));
+                                (sqe, ud, slot) -> sqe.closeDirect(ud, slot)), java.util.BitSet.valueOf(new long[]{0b100}));
                         poller.handOff(chain);
                         chain.await();
                         assertEquals(0, chain.results()[0], "the open ran");

@@ -11,14 +11,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * io_uring switched off for real ({@code sysctl kernel.io_uring_disabled=2}, put back after): in a new process,
- * weft names the cause and the fix, {@link UringFile} falls back to FileChannel and says so once, and a ring group
- * is refused with the same cause.
+ * weft names the cause and the fix, {@link UringFile} falls back to FileChannel and says so once, and the README's
+ * example runs end to end on a group from {@link UringServerPoller#groupBuilder()} (a plain group there).
  */
 class UringDisabledTest {
     private static final Path DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
 
     @Test
-    void withIoUringDisabledWeftNamesTheCauseAndUringFileFallsBack() throws Exception {
+    void withIoUringDisabledWeftNamesTheCauseAndTheReadmeExampleFallsBack() throws Exception {
         RingTestSupport.requireIoUring();
         if (!Files.isWritable(DISABLED)) {
             if ("1".equals(System.getenv("WEFT_REQUIRE_KERNEL"))) {
@@ -52,6 +52,13 @@ class UringDisabledTest {
         assertTrue(lines.contains("second file io_uring: false"), out);
         assertEquals(1, lines.stream().filter(l -> l.contains("UringFile falls back to FileChannel")).count(),
                 "said once: " + out);
-        assertTrue(lines.contains("group: " + cause.substring("cause: ".length())), out);
+        // the README's example on a group from groupBuilder(): a plain group, each call through the FileChannel
+        assertTrue(lines.contains("readme: ring worker false, read 4096, vectored 4608, size 12288, a MiB allocated"
+                + " true, readAsync 4096, completion Completion[tag=7, value=4096, failure=null]"), out);
+        assertTrue(lines.contains("readme data: block 2 holds block 1"), out);
+        String notice = lines.stream().filter(l -> l.contains("UringFile falls back to FileChannel")).findFirst()
+                .orElseThrow();
+        assertTrue(notice.contains("groupBuilder() builds groups without rings")
+                && notice.endsWith(cause.substring("cause: ".length())), notice);
     }
 }

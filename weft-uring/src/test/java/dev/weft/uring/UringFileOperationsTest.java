@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class UringFileOperationsTest {
     private static final int BLOCK = 4096;
+    /** How long a test waits for its workers: ample on a loaded machine, and a hung worker fails the test. */
+    private static final Duration JOIN_LIMIT = Duration.ofSeconds(60);
     private Path file;
 
     @BeforeEach
@@ -58,14 +61,15 @@ class UringFileOperationsTest {
         try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(2).build();
              UringFile f = UringFile.open(file, UringFile.Mode.READ_WRITE, options)) {
             assertTrue(f.usesIoUring());
-            group.threadBuilder().start(() -> {
+            Thread worker = group.threadBuilder().start(() -> {
                 try {
                     assertNotNull(UringServerPoller.current(), "the body runs on a worker of a ring group");
                     body.run(f);
                 } catch (Throwable t) {
                     failures.add(t);
                 }
-            }).join();
+            });
+            assertTrue(worker.join(JOIN_LIMIT), "the worker ended within " + JOIN_LIMIT);
         }
         rethrow(failures);
     }
@@ -264,7 +268,8 @@ class UringFileOperationsTest {
                 }));
             }
             for (Thread t : workers) {
-                t.join();
+                t.join(JOIN_LIMIT);
+                assertFalse(t.isAlive(), "worker " + t + " ended within " + JOIN_LIMIT);
             }
             rethrow(failures);
             assertEquals(2, pollers.size());
@@ -325,7 +330,8 @@ class UringFileOperationsTest {
                 }));
             }
             for (Thread t : workers) {
-                t.join();
+                t.join(JOIN_LIMIT);
+                assertFalse(t.isAlive(), "worker " + t + " ended within " + JOIN_LIMIT);
             }
             rethrow(failures);
             long fixed = pollers.stream().mapToLong(p -> p.counters()[3]).sum();
@@ -372,7 +378,7 @@ class UringFileOperationsTest {
             pollers.add(p);
             return p;
         }).build()) {
-            group.threadBuilder().start(() -> {
+            Thread worker = group.threadBuilder().start(() -> {
                 try {
                     UringFile.open(created, UringFile.Mode.CREATE_READ_WRITE).close();
                     IOException e = assertThrows(IOException.class, () -> UringFile.open(
@@ -381,7 +387,8 @@ class UringFileOperationsTest {
                 } catch (Throwable t) {
                     failures.add(t);
                 }
-            }).join();
+            });
+            assertTrue(worker.join(JOIN_LIMIT), "the worker ended within " + JOIN_LIMIT);
             rethrow(failures);
             assertTrue(Files.isRegularFile(created), "created");
             assertEquals(2, pollers.getFirst().counters()[0], "both opens were IORING_OP_OPENAT on the ring");

@@ -130,24 +130,35 @@ class UringFileTest {
 
     @Test
     void tenThousandConcurrentVirtualThreadsReadWhatFileChannelWrote() throws Exception {
+        int threads = 10_000;
         int blocks = 256;
         byte[] data = new byte[blocks * BLOCK];
         new java.util.Random(7).nextBytes(data);
         Files.write(file, data);
         long expected = 0;
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < threads; i++) {
             expected += data[(i % blocks) * BLOCK + (i % BLOCK)];
         }
         AtomicLong sum = new AtomicLong();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(2).build();
+        List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
+        // every thread starts before any reads, so the 10,000 reads overlap instead of running one after another
+        java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(threads);
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(2).serverPoller(s -> {
+                    UringServerPoller p = new UringServerPoller(s);
+                    pollers.add(p);
+                    return p;
+                }).build();
              UringFile f = UringFile.open(file, UringFile.Mode.READ, false)) {
-            List<Thread> threads = new ArrayList<>(10_000);
-            for (int i = 0; i < 10_000; i++) {
+            long submittedBefore = pollers.stream().mapToLong(p -> p.counters()[0]).sum();
+            List<Thread> started = new ArrayList<>(threads);
+            for (int i = 0; i < threads; i++) {
                 int id = i;
-                threads.add(group.threadBuilder().start(() -> {
+                started.add(group.threadBuilder().start(() -> {
                     try (Arena a = Arena.ofConfined()) {
                         MemorySegment in = a.allocate(BLOCK);
+                        allStarted.countDown();
+                        allStarted.await();
                         assertEquals(BLOCK, f.read((long) (id % blocks) * BLOCK, in));
                         sum.addAndGet(in.get(JAVA_BYTE, id % BLOCK));
                     } catch (Throwable t) {
@@ -155,32 +166,52 @@ class UringFileTest {
                     }
                 }));
             }
-            for (Thread t : threads) {
+            for (Thread t : started) {
                 t.join(60_000);
+                assertFalse(t.isAlive(), "every thread ended: " + t);
             }
+            long submitted = pollers.stream().mapToLong(p -> p.counters()[0]).sum() - submittedBefore;
+            assertTrue(submitted >= threads, "each read went through a server's ring: " + submitted + " submitted");
         }
         assertEquals(List.of(), failures);
         assertEquals(expected, sum.get());
     }
 
     @Test
-    void misalignedDirectIoFailsWithAMessageThatSaysWhy() throws Exception {
-        Files.write(file, new byte[2 * BLOCK]);
-        try (ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(1).build();
+    void misalignedDirectIoIsRefusedBeforeSubmissionNamingTheValueAndTheAlignment() throws Exception {
+        Files.write(file, new byte[4 * BLOCK]);
+        List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).serverPoller(s -> {
+                    UringServerPoller p = new UringServerPoller(s);
+                    pollers.add(p);
+                    return p;
+                }).build();
              UringFile f = UringFile.open(file, UringFile.Mode.READ, true);
              Arena a = Arena.ofShared()) {
-            MemorySegment aligned = a.allocate(2 * BLOCK, BLOCK);
-            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-            group.threadBuilder().start(() -> {
-                try {
-                    assertEquals(BLOCK, f.read(0, aligned.asSlice(0, BLOCK)));
-                    f.read(0, aligned.asSlice(1, BLOCK)); // misaligned address
-                } catch (Throwable t) {
-                    thrown.set(t);
+            MemorySegment aligned = a.allocate(4 * BLOCK, BLOCK);
+            List<Object> outcomes = new CopyOnWriteArrayList<>();
+            Thread worker = group.threadBuilder().start(() -> {
+                for (java.util.concurrent.Callable<Integer> read : List.<java.util.concurrent.Callable<Integer>>of(
+                        () -> f.read(0, aligned.asSlice(0, BLOCK)),         // aligned
+                        () -> f.read(0, aligned.asSlice(1, BLOCK)),         // misaligned address
+                        () -> f.read(1, aligned.asSlice(0, BLOCK)),         // misaligned position
+                        () -> f.read(0, aligned.asSlice(0, BLOCK + 1)))) {  // misaligned length
+                    try {
+                        outcomes.add(read.call());
+                    } catch (Throwable t) {
+                        outcomes.add(t);
+                    }
                 }
-            }).join(10_000);
-            assertInstanceOf(IOException.class, thrown.get());
-            assertTrue(thrown.get().getMessage().contains("O_DIRECT"), thrown.get().getMessage());
+            });
+            assertTrue(worker.join(java.time.Duration.ofSeconds(10)), "the worker ended");
+            assertEquals(BLOCK, outcomes.get(0));
+            String[] named = {"dst's address 0x", "position 1 ", "dst's length 4097 "};
+            for (int i = 0; i < named.length; i++) {
+                IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, outcomes.get(i + 1));
+                assertTrue(e.getMessage().startsWith(named[i]) && e.getMessage().contains("is not a multiple of")
+                        && e.getMessage().contains("O_DIRECT"), e.getMessage());
+            }
+            assertEquals(1, pollers.getFirst().counters()[0], "only the aligned read reached the ring");
         }
     }
 
@@ -209,6 +240,22 @@ class UringFileTest {
             assertEquals("hello, weft", read.get());
         }
         assertEquals("hello, weft", Files.readString(file));
+    }
+
+    @Test
+    void theFallbackDeliversAFailedReadIntoTheCompletionRing() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "weft-fallback-dir");
+        try (UringFile f = UringFile.openFallback(dir, UringFile.Mode.READ, false, "a test forced it");
+             Arena a = Arena.ofConfined()) {
+            var ring = new dev.weft.ring.CompletionRing<dev.weft.ring.Completion<Integer>>(4);
+            f.readAsync(0, a.allocate(16), ring, 3); // a directory: read(2) answers EISDIR, the channel throws
+            dev.weft.ring.Completion<Integer> c = ring.take(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(c, "the failed read was delivered");
+            assertEquals(3, c.tag());
+            assertInstanceOf(IOException.class, c.failure(), c::toString);
+        } finally {
+            Files.delete(dir);
+        }
     }
 
     @Test
@@ -269,49 +316,64 @@ class UringFileTest {
         }
     }
 
-    @Test
-    void closingTheFileAndTheGroupWithReadsInFlightLosesNoWorker() throws Exception {
-        Files.write(file, new byte[64 * BLOCK]);
-        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger closedErrors = new java.util.concurrent.atomic.AtomicInteger();
-        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        ConcurrencyGroup group = UringServerPoller.groupBuilder().servers(2).build();
-        UringFile f = UringFile.open(file, UringFile.Mode.READ, false);
-        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(32);
-        for (int i = 0; i < 32; i++) {
-            int id = i;
-            threads.add(group.threadBuilder().start(() -> {
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment buf = a.allocate(BLOCK, BLOCK);
-                    for (int round = 0; ; round++) {
-                        f.read((long) ((id + round) % 64) * BLOCK, buf);
-                        ok.incrementAndGet();
-                        if (round == 10) {
-                            running.countDown();
-                        }
-                    }
+    /** How many descriptors of this process are open on {@code path} (/proc/self/fd). */
+    private static long descriptorsOn(Path path) throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(path);
                 } catch (IOException e) {
-                    if (String.valueOf(e.getMessage()).contains("closed")
-                            || String.valueOf(e.getMessage()).contains("errno 9")) { // EBADF after close
-                        closedErrors.incrementAndGet();
-                    } else {
-                        unexpected.add(e);
-                    }
-                } catch (Throwable t) {
-                    unexpected.add(t);
+                    return false; // closed since the listing
                 }
-            }));
+            }).count();
         }
-        assertTrue(running.await(20, java.util.concurrent.TimeUnit.SECONDS));
-        f.close(); // reads already in the kernel finish; later ones fail with "closed"
-        for (Thread t : threads) {
-            t.join(20_000);
-            assertFalse(t.isAlive(), "every worker ended after the close");
+    }
+
+    @Test
+    void closingAFileWithAReadInFlightLetsTheReadFinishThenReleasesTheDescriptor() throws Exception {
+        Path fifo = Files.createTempDirectory(Path.of("/var/tmp"), "weft-fifo").resolve("close-while-reading");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        List<UringServerPoller> pollers = new CopyOnWriteArrayList<>();
+        AtomicReference<Object> read = new AtomicReference<>();
+        AtomicReference<Object> readAfterClose = new AtomicReference<>();
+        try (ConcurrencyGroup group = ConcurrencyGroup.builder().servers(1).serverPoller(s -> {
+                    UringServerPoller p = new UringServerPoller(s);
+                    pollers.add(p);
+                    return p;
+                }).build()) {
+            UringFile f = UringFile.open(fifo, UringFile.Mode.READ_WRITE); // O_RDWR: the open waits for no writer
+            assertEquals(1, descriptorsOn(fifo));
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            Thread worker = group.threadBuilder().start(() -> {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment buf = a.allocate(16);
+                    int n = f.read(0, buf); // waits in the kernel until the test writes the FIFO
+                    read.set(new String(buf.asSlice(0, n).toArray(JAVA_BYTE)));
+                    closed.await();
+                    readAfterClose.set(f.read(0, buf));
+                } catch (Throwable t) {
+                    (read.get() == null ? read : readAfterClose).set(t);
+                }
+            });
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (pollers.getFirst().counters()[0] == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, pollers.getFirst().counters()[0], "the read is in the kernel");
+            Thread.sleep(50);
+            assertNull(read.get(), "the read waits for data");
+            f.close();
+            closed.countDown();
+            assertEquals(1, descriptorsOn(fifo), "the descriptor stays open while the read is in flight");
+            Files.writeString(fifo, "after close"); // opens the FIFO for writing: the file's O_RDWR reads it
+            assertTrue(worker.join(java.time.Duration.ofSeconds(10)), "the worker ended");
+            assertEquals("after close", read.get(), "the read in flight got the data written after the close");
+            IOException later = assertInstanceOf(IOException.class, readAfterClose.get());
+            assertTrue(later.getMessage().contains("closed"), later.getMessage());
+            assertEquals(0, descriptorsOn(fifo), "the descriptor was closed after the last operation");
+        } finally {
+            Files.deleteIfExists(fifo);
+            Files.deleteIfExists(fifo.getParent());
         }
-        group.close();
-        assertEquals(List.of(), unexpected);
-        assertEquals(32, closedErrors.get(), "each worker saw the close as an IOException");
-        assertTrue(ok.get() >= 32 * 11);
     }
 }
