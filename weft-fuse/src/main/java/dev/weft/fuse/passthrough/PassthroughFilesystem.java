@@ -92,10 +92,14 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     /** How many parents a {@code ".."} lookup climbs before giving up on reaching the root. */
     private static final int MAX_PARENT_CLIMB = PATH_MAX / 2;
     private static final int STAT_AT = Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW;
+    /** What {@link #register} and the LOOKUP fast path ask {@code statx} for: attributes, mount, birth time. */
+    private static final int REGISTER_MASK = StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_MNT_ID
+            | StatxLayout.STATX_BTIME;
     private static final MemorySegment DOT = Arena.global().allocateFrom(".");
     private static final MemorySegment DOT_DOT = Arena.global().allocateFrom("..");
 
     private final Path source;
+    private final java.util.concurrent.atomic.LongAdder lookupsFromTable = new java.util.concurrent.atomic.LongAdder();
     private final InodeTable inodes;
     private final InodePruner pruner;
     /** The open-file limit the budget and the handle cap are reckoned from (see the constructor). */
@@ -420,7 +424,13 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             }
             return;
         }
-        int fd = AtCalls.openBeneath(p.fd, NativeArgs.component(name), Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
+        MemorySegment c = NativeArgs.component(name);
+        int found = lookupKnown(p, c, entry);
+        if (found == 0) {
+            return;
+        }
+        int fd = found == -LinuxErrno.ENOENT ? found
+                : AtCalls.openBeneath(p.fd, c, Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
         if (fd == -LinuxErrno.ENOENT && (entrySeconds > 0 || entryNanos > 0)) {
             // a negative entry (nodeid 0): the kernel caches the name's absence for the entry timeout, as
             // passthrough_hp does, instead of asking again at every open or stat of a name about to be created
@@ -429,6 +439,39 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         }
         opened(fd);
         register(fd, entry);
+    }
+
+    /**
+     * LOOKUP's fast path: one {@code statx} of the name, which answers a name whose inode the table holds (most
+     * lookups: the kernel asks again for every name whose entry timed out) without opening it ({@code openat2},
+     * {@code statx} of the descriptor and {@code close}: three calls). {@code name} is a single component, not "."
+     * or "..", and is not followed if it is a symlink, so the {@code statx} stays in {@code dir}; the inode it finds
+     * is taken only if the table has the same {@code (dev, ino)} born at the same time
+     * ({@link InodeTable#acquireIfSame}). A name on another mount has another {@code dev}, which the table never
+     * holds, and goes the slow way, which refuses it.
+     *
+     * @return 0 when {@code entry} is filled; {@code -ENOENT} when the name does not exist; else another value
+     *         (the caller opens the name, which gives the inode, or the error to reply)
+     */
+    private int lookupKnown(Inode dir, MemorySegment name, FuseEntry entry) {
+        MemorySegment statx = Scratch.current().statx;
+        int r = AtCalls.statx(dir.fd, name, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_NO_AUTOMOUNT, REGISTER_MASK, statx);
+        if (r < 0) {
+            return r;
+        }
+        Inode known = inodes.acquireIfSame(StatxLayout.device(statx), StatxLayout.ino(statx), birth(statx));
+        if (known == null) {
+            return 1;
+        }
+        fillEntry(known, statx, entry);
+        lookupsFromTable.increment();
+        return 0;
+    }
+
+    /** {@code stx_btime} in nanoseconds, or {@link Inode#NO_BIRTH} when the file system did not report it. */
+    private static long birth(MemorySegment statx) {
+        return (StatxLayout.mask(statx) & StatxLayout.STATX_BTIME) == 0 ? Inode.NO_BIRTH
+                : StatxLayout.btimeSeconds(statx) * 1_000_000_000L + StatxLayout.btimeNanos(statx);
     }
 
     /** LOOKUP of ".." in a directory other than the root: its parent, if that lies inside the source. */
@@ -1089,6 +1132,11 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
         return pruner.prunedNodeids();
     }
 
+    /** LOOKUPs answered by {@link #lookupKnown}, without opening the name: for tests. */
+    long lookupsFromTable() {
+        return lookupsFromTable.sum();
+    }
+
     /** The {@code O_PATH} descriptor of {@code nodeid}: for tests. */
     int inodeFd(long nodeid) throws FuseException {
         return inodes.get(nodeid).fd;
@@ -1101,7 +1149,7 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     private void register(int fd, FuseEntry entry) throws FuseException {
         MemorySegment statx;
         try {
-            statx = statx(fd, StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_MNT_ID);
+            statx = statx(fd, REGISTER_MASK);
         } catch (FuseException e) {
             FdCalls.close(fd);
             throw e;
@@ -1112,7 +1160,8 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             FdCalls.close(fd);
             throw new FuseException(LinuxErrno.EOPNOTSUPP, "a mount point inside the source is not crossed");
         }
-        Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)));
+        Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)),
+                birth(statx));
         fillEntry(i, statx, entry);
         pruner.checkBudget();
     }

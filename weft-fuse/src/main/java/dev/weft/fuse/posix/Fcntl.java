@@ -62,6 +62,8 @@ public final class Fcntl {
     public static final int AT_SYMLINK_FOLLOW = 0x400;
     /** {@code #define AT_EMPTY_PATH 0x1000}: an empty path names {@code dirfd} itself. */
     public static final int AT_EMPTY_PATH = 0x1000;
+    /** {@code #define AT_NO_AUTOMOUNT 0x800}: do not trigger an automount at the last component. */
+    public static final int AT_NO_AUTOMOUNT = 0x800;
 
     // ---- openat2(2) resolve flags: /usr/include/linux/openat2.h ----
 

@@ -73,6 +73,30 @@ class PassthroughLookupTest extends PassthroughFixture {
     }
 
     @Test
+    void aKnownNameIsAnsweredFromTheTableAndAReplacedOneIsNot() throws Exception {
+        Files.writeString(source.resolve("f"), "first");
+        Files.createSymbolicLink(source.resolve("link"), Path.of("f"));
+        long f = lookup(ROOT, "f").nodeid();
+        long link = lookup(ROOT, "link").nodeid();
+        assertEquals(0, fs.lookupsFromTable(), "new inodes are opened and registered");
+
+        FuseEntry again = lookup(ROOT, "f");
+        assertEquals(f, again.nodeid());
+        assertMatchesSource(source.resolve("f"), again.attr());
+        FuseEntry linkAgain = lookup(ROOT, "link");
+        assertEquals(link, linkAgain.nodeid());
+        assertEquals(FileMode.S_IFLNK, FileMode.type(linkAgain.attr().mode()), "the link itself, not followed");
+        assertEquals(2, fs.lookupsFromTable(), "known inodes: one statx, no open");
+
+        Files.delete(source.resolve("f"));
+        Files.writeString(source.resolve("f"), "second");
+        long replaced = lookup(ROOT, "f").nodeid();
+        assertNotEquals(f, replaced, "a new file under the old name is a new inode");
+        assertEquals(2, fs.lookupsFromTable(), "it was opened and registered");
+        assertEquals(4, fs.inodeCount(), "the root, the old f (still looked up), link and the new f");
+    }
+
+    @Test
     void hardLinksShareOneNodeid() throws Exception {
         Files.writeString(source.resolve("a"), "data");
         Files.createLink(source.resolve("b"), source.resolve("a"));
