@@ -141,7 +141,7 @@ class IoUringSetupTest {
                 }
             }, "not-the-owner");
             other.start();
-            other.join();
+            assertTrue(other.join(java.time.Duration.ofSeconds(30)), "the other thread's submit returned");
             IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
             assertTrue(e.getMessage().contains(Thread.currentThread().getName()), e.getMessage());
             assertTrue(e.getMessage().contains("not-the-owner"), e.getMessage());
@@ -151,13 +151,14 @@ class IoUringSetupTest {
     @Test
     void aVirtualThreadCannotOwnARing() throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread.ofVirtual().start(() -> {
+        Thread opener = Thread.ofVirtual().start(() -> {
             try {
                 IoUring.open(8).close();
             } catch (Throwable t) {
                 thrown.set(t);
             }
-        }).join();
+        });
+        assertTrue(opener.join(java.time.Duration.ofSeconds(30)), "the virtual thread's open returned");
         IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
         assertTrue(e.getMessage().contains("platform thread"), e.getMessage());
     }

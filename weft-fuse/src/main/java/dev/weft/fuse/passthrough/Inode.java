@@ -14,15 +14,6 @@ final class Inode {
     final long ino;
     /** {@code st_mode & S_IFMT}: an inode's type never changes. */
     final int type;
-    /**
-     * Its birth time in nanoseconds ({@code stx_btime}), or {@link #NO_BIRTH} where the file system keeps none: with
-     * {@code (dev, ino)} it tells this inode from a later one that was given its number (see
-     * {@link InodeTable#acquireIfSame}).
-     */
-    final long birth;
-
-    /** {@link #birth} of an inode whose file system reports no birth time. */
-    static final long NO_BIRTH = Long.MIN_VALUE;
 
     /** Lookups the kernel holds; guarded by the table's lock. The root's is not counted down. */
     long lookups;
@@ -45,13 +36,12 @@ final class Inode {
     int backingId;
     int backingOpens;
 
-    Inode(long nodeid, int fd, long dev, long ino, int type, long birth) {
+    Inode(long nodeid, int fd, long dev, long ino, int type) {
         this.nodeid = nodeid;
         this.fd = fd;
         this.dev = dev;
         this.ino = ino;
         this.type = type;
-        this.birth = birth;
     }
 
     @Override

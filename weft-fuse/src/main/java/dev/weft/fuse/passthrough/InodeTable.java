@@ -41,7 +41,7 @@ final class InodeTable implements AutoCloseable {
 
     /** Takes ownership of {@code rootFd}. */
     InodeTable(int rootFd, long dev, long ino, int type) {
-        root = new Inode(ROOT_NODEID, rootFd, dev, ino, type, Inode.NO_BIRTH);
+        root = new Inode(ROOT_NODEID, rootFd, dev, ino, type);
         byNodeid.put(ROOT_NODEID, root);
         byKey.put(new Key(dev, ino), root);
     }
@@ -108,11 +108,6 @@ final class InodeTable implements AutoCloseable {
      * it. Takes ownership of {@code fd}: it is closed when the inode was already known.
      */
     Inode acquire(int fd, long dev, long ino, int type) throws FuseException {
-        return acquire(fd, dev, ino, type, Inode.NO_BIRTH);
-    }
-
-    /** {@link #acquire(int, long, long, int)} of an inode born at {@code birth} ({@link Inode#birth}). */
-    Inode acquire(int fd, long dev, long ino, int type, long birth) throws FuseException {
         Inode known;
         synchronized (lock) {
             if (closed) {
@@ -120,7 +115,7 @@ final class InodeTable implements AutoCloseable {
             } else {
                 known = byKey.get(new Key(dev, ino));
                 if (known == null) {
-                    Inode created = new Inode(nextNodeid++, fd, dev, ino, type, birth);
+                    Inode created = new Inode(nextNodeid++, fd, dev, ino, type);
                     created.lookups = 1;
                     byKey.put(new Key(dev, ino), created);
                     byNodeid.put(created.nodeid, created);
@@ -145,28 +140,6 @@ final class InodeTable implements AutoCloseable {
                 known.lookups++;
                 known.used = true;
             }
-            return known;
-        }
-    }
-
-    /**
-     * Counts one lookup of the inode {@code (dev, ino)} born at {@code birth} if the table has it; null otherwise,
-     * and always when {@code birth} is {@link Inode#NO_BIRTH}. For a {@code (dev, ino)} read without holding the
-     * inode (a {@code statx} by name): the table's descriptor keeps its inode's number from being reused, but the
-     * inode named may have been freed after the {@code statx} and its number given to one the table has since
-     * registered; the birth time tells them apart.
-     */
-    Inode acquireIfSame(long dev, long ino, long birth) {
-        if (birth == Inode.NO_BIRTH) {
-            return null;
-        }
-        synchronized (lock) {
-            Inode known = byKey.get(new Key(dev, ino));
-            if (known == null || known.birth != birth) {
-                return null;
-            }
-            known.lookups++;
-            known.used = true;
             return known;
         }
     }

@@ -92,9 +92,10 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     /** How many parents a {@code ".."} lookup climbs before giving up on reaching the root. */
     private static final int MAX_PARENT_CLIMB = PATH_MAX / 2;
     private static final int STAT_AT = Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW;
-    /** What {@link #register} and the LOOKUP fast path ask {@code statx} for: attributes, mount, birth time. */
-    private static final int REGISTER_MASK = StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_MNT_ID
-            | StatxLayout.STATX_BTIME;
+    /** What {@link #register} and the LOOKUP fast path ask {@code statx} for: the attributes and the mount. */
+    private static final int REGISTER_MASK = StatxLayout.STATX_BASIC_STATS | StatxLayout.STATX_MNT_ID;
+    /** The LOOKUP fast path's {@code statx} of a name: the name itself, never followed or automounted. */
+    private static final int LOOKUP_AT = Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_NO_AUTOMOUNT;
     private static final MemorySegment DOT = Arena.global().allocateFrom(".");
     private static final MemorySegment DOT_DOT = Arena.global().allocateFrom("..");
 
@@ -442,36 +443,49 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
     }
 
     /**
-     * LOOKUP's fast path: one {@code statx} of the name, which answers a name whose inode the table holds (most
-     * lookups: the kernel asks again for every name whose entry timed out) without opening it ({@code openat2},
-     * {@code statx} of the descriptor and {@code close}: three calls). {@code name} is a single component, not "."
-     * or "..", and is not followed if it is a symlink, so the {@code statx} stays in {@code dir}; the inode it finds
-     * is taken only if the table has the same {@code (dev, ino)} born at the same time
-     * ({@link InodeTable#acquireIfSame}). A name on another mount has another {@code dev}, which the table never
-     * holds, and goes the slow way, which refuses it.
+     * LOOKUP's fast path, for a name whose inode the table holds (most lookups: the kernel asks again for every name
+     * whose entry timed out): a {@code statx} of the name finds {@code (dev, ino)}; if the table holds that inode on
+     * the source's own mount, one lookup of it is counted, which keeps it (and its number) alive, and a second
+     * {@code statx} of the name checks that the name still leads to it. Two calls instead of three ({@code openat2},
+     * {@code statx} of the descriptor, {@code close}). The second is what makes it sound: between the first
+     * {@code statx} and the count, the name's inode may have been freed and its number given to one the table
+     * registered since (a change made to the source outside the mount), and two live inodes never share a number.
+     * {@code name} is a single component, not "." or "..", and is not followed if it is a symlink, so the
+     * {@code statx} stays in {@code dir}. A name on another mount (a bind mount of a directory of the source
+     * included: same {@code dev}, another {@code stx_mnt_id}) goes the slow way, which refuses it.
      *
      * @return 0 when {@code entry} is filled; {@code -ENOENT} when the name does not exist; else another value
      *         (the caller opens the name, which gives the inode, or the error to reply)
      */
     private int lookupKnown(Inode dir, MemorySegment name, FuseEntry entry) {
         MemorySegment statx = Scratch.current().statx;
-        int r = AtCalls.statx(dir.fd, name, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_NO_AUTOMOUNT, REGISTER_MASK, statx);
+        int r = AtCalls.statx(dir.fd, name, LOOKUP_AT, REGISTER_MASK, statx);
         if (r < 0) {
             return r;
         }
-        Inode known = inodes.acquireIfSame(StatxLayout.device(statx), StatxLayout.ino(statx), birth(statx));
+        if (!onSourceMount(statx)) {
+            return 1;
+        }
+        long dev = StatxLayout.device(statx), ino = StatxLayout.ino(statx);
+        Inode known = inodes.acquireIfKnown(dev, ino);
         if (known == null) {
             return 1;
+        }
+        r = AtCalls.statx(dir.fd, name, LOOKUP_AT, REGISTER_MASK, statx);
+        if (r < 0 || StatxLayout.device(statx) != dev || StatxLayout.ino(statx) != ino || !onSourceMount(statx)) {
+            inodes.forget(known.nodeid, 1); // the name moved on meanwhile: give the count back, go the slow way
+            return r == -LinuxErrno.ENOENT ? r : 1;
         }
         fillEntry(known, statx, entry);
         lookupsFromTable.increment();
         return 0;
     }
 
-    /** {@code stx_btime} in nanoseconds, or {@link Inode#NO_BIRTH} when the file system did not report it. */
-    private static long birth(MemorySegment statx) {
-        return (StatxLayout.mask(statx) & StatxLayout.STATX_BTIME) == 0 ? Inode.NO_BIRTH
-                : StatxLayout.btimeSeconds(statx) * 1_000_000_000L + StatxLayout.btimeNanos(statx);
+    /** Whether a {@code statx} result lies on the source's own mount (the same device and mount id). */
+    private boolean onSourceMount(MemorySegment statx) {
+        return StatxLayout.device(statx) == inodes.root().dev && (rootMountId == NO_MOUNT_ID
+                || (StatxLayout.mask(statx) & StatxLayout.STATX_MNT_ID) == 0
+                || StatxLayout.mountId(statx) == rootMountId);
     }
 
     /** LOOKUP of ".." in a directory other than the root: its parent, if that lies inside the source. */
@@ -1155,13 +1169,11 @@ public final class PassthroughFilesystem implements FuseFilesystem, AutoCloseabl
             throw e;
         }
         long dev = StatxLayout.device(statx);
-        if (dev != inodes.root().dev || (rootMountId != NO_MOUNT_ID
-                && (StatxLayout.mask(statx) & StatxLayout.STATX_MNT_ID) != 0 && StatxLayout.mountId(statx) != rootMountId)) {
+        if (!onSourceMount(statx)) {
             FdCalls.close(fd);
             throw new FuseException(LinuxErrno.EOPNOTSUPP, "a mount point inside the source is not crossed");
         }
-        Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)),
-                birth(statx));
+        Inode i = inodes.acquire(fd, dev, StatxLayout.ino(statx), FileMode.type(StatxLayout.mode(statx)));
         fillEntry(i, statx, entry);
         pruner.checkBudget();
     }

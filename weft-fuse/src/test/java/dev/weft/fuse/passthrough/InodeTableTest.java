@@ -28,22 +28,6 @@ class InodeTableTest {
     }
 
     @Test
-    void acquireIfSameTakesOnlyTheInodeBornThen() throws Exception {
-        long n = table.acquire(-1, 1, 5, S_IFREG, 1_000).nodeid;
-        assertEquals(n, table.acquireIfSame(1, 5, 1_000).nodeid, "same dev, ino and birth: the same inode");
-        org.junit.jupiter.api.Assertions.assertNull(table.acquireIfSame(1, 5, 2_000),
-                "another birth: a later inode that was given the number");
-        org.junit.jupiter.api.Assertions.assertNull(table.acquireIfSame(1, 5, Inode.NO_BIRTH), "no birth time: never");
-        org.junit.jupiter.api.Assertions.assertNull(table.acquireIfSame(1, 6, 1_000));
-        table.acquire(-1, 1, 7, S_IFREG);
-        org.junit.jupiter.api.Assertions.assertNull(table.acquireIfSame(1, 7, Inode.NO_BIRTH),
-                "registered without a birth time: never by statx");
-        table.forget(n, 2);
-        org.junit.jupiter.api.Assertions.assertThrows(dev.weft.fuse.FuseException.class, () -> table.get(n),
-                "two lookups (the acquire and the one match), two forgets: gone");
-    }
-
-    @Test
     void filesComeBeforeDirectoriesAndAUsedInodeGetsASecondChance() throws Exception {
         long dir = add(10, FileMode.S_IFDIR);
         long a = add(11, S_IFREG);

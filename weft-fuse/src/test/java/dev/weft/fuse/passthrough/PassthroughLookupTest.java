@@ -164,6 +164,23 @@ class PassthroughLookupTest extends PassthroughFixture {
     }
 
     @Test
+    void aKnownDirectoryBindMountedInsideTheSourceIsNotCrossedByItsMountPointsName() throws Exception {
+        Path x = Files.createDirectory(source.resolve("x"));
+        Files.writeString(x.resolve("f"), "in x");
+        long known = lookup(ROOT, "x").nodeid(); // the table holds x
+        Path m = Files.createDirectory(source.resolve("m"));
+        assertEquals(0, new ProcessBuilder("mount", "--bind", "-o", "ro", x.toString(), m.toString()).inheritIO()
+                .start().waitFor(), "mount --bind (the tests run as root)");
+        try {
+            // m's statx shows x's (dev, ino): only the mount id tells the bind mount from x itself
+            assertErrno(LinuxErrno.EOPNOTSUPP, () -> lookup(ROOT, "m"));
+            assertEquals(known, lookup(ROOT, "x").nodeid(), "x itself is still found, from the table");
+        } finally {
+            new ProcessBuilder("umount", "-l", m.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
     void theRootIsNeverForgotten() throws Exception {
         lookup(ROOT, ".");
         fs.forget(ROOT, 1_000_000);

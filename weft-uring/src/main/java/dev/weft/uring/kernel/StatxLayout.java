@@ -63,8 +63,6 @@ public final class StatxLayout {
     public static final int STATX_INO = 0x100;
     /** {@code #define STATX_BASIC_STATS 0x000007ffU}: what {@code stat(2)} returns. */
     public static final int STATX_BASIC_STATS = 0x7ff;
-    /** {@code #define STATX_BTIME 0x00000800U}: ask for {@code stx_btime}, the birth time, where the fs keeps one. */
-    public static final int STATX_BTIME = 0x800;
     /** {@code #define STATX_MNT_ID 0x00001000U}: ask for {@code stx_mnt_id}, the mount's id (5.8). */
     public static final int STATX_MNT_ID = 0x1000;
     /** {@code #define STATX_DIOALIGN 0x00002000U}: ask for the O_DIRECT alignments (6.1). */
@@ -83,8 +81,6 @@ public final class StatxLayout {
     private static final VarHandle ATIME_NSEC = handle("stx_atime", "tv_nsec");
     private static final VarHandle MTIME_SEC = handle("stx_mtime", "tv_sec");
     private static final VarHandle MTIME_NSEC = handle("stx_mtime", "tv_nsec");
-    private static final VarHandle BTIME_SEC = handle("stx_btime", "tv_sec");
-    private static final VarHandle BTIME_NSEC = handle("stx_btime", "tv_nsec");
     private static final VarHandle CTIME_SEC = handle("stx_ctime", "tv_sec");
     private static final VarHandle CTIME_NSEC = handle("stx_ctime", "tv_nsec");
     private static final VarHandle RDEV_MAJOR = handle("stx_rdev_major");
@@ -110,8 +106,6 @@ public final class StatxLayout {
     public static int atimeNanos(MemorySegment statx) { return (int) ATIME_NSEC.get(statx); }
     public static long mtimeSeconds(MemorySegment statx) { return (long) MTIME_SEC.get(statx); }
     public static int mtimeNanos(MemorySegment statx) { return (int) MTIME_NSEC.get(statx); }
-    public static long btimeSeconds(MemorySegment statx) { return (long) BTIME_SEC.get(statx); }
-    public static int btimeNanos(MemorySegment statx) { return (int) BTIME_NSEC.get(statx); }
     public static long ctimeSeconds(MemorySegment statx) { return (long) CTIME_SEC.get(statx); }
     public static int ctimeNanos(MemorySegment statx) { return (int) CTIME_NSEC.get(statx); }
     public static int rdevMajor(MemorySegment statx) { return (int) RDEV_MAJOR.get(statx); }

@@ -96,7 +96,8 @@ class Libfuse3PeerTest {
     }
 
     private static byte[] directRead(Path file, int offset) throws Exception {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
             ByteBuffer b = ByteBuffer.allocateDirect(8192).alignedSlice(4096).limit(4096);
             assertEquals(4096, ch.read(b, offset));
             byte[] out = new byte[4096];
