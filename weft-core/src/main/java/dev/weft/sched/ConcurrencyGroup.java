@@ -189,18 +189,18 @@ public final class ConcurrencyGroup implements AutoCloseable {
     }
 
     /**
-     * The group of the calling worker, or null when the caller is not a worker of any group. A worker is found on
-     * one of its group's servers, or running inline on the platform thread that started it
+     * The group of the calling worker, or of the calling server thread itself; null for any other thread. A worker
+     * is found on one of its group's servers, or running inline on the platform thread that started it
      * ({@link #startInline}, a threadlet before it first blocks), where {@link #currentServer()} is null. A
      * virtual thread that a worker started with the JDK's own builder is found while it runs on a server.
      */
     public static ConcurrencyGroup current() {
-        Server s = currentServer();
-        if (s != null) {
-            return s.group;
-        }
         Thread t = Thread.currentThread();
-        return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof WorkerTask w ? w.group : null;
+        if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof WorkerTask w) {
+            return w.group; // its own group, also while it runs inline on another group's server thread
+        }
+        Server s = currentServer();
+        return s != null ? s.group : null;
     }
 
     // ---- workers

@@ -116,9 +116,12 @@ public final class Threadlets {
         return t;
     }
 
-    /** The calling worker's group (on a server, or running inline), else the default group. */
+    /**
+     * The calling worker's group (on a server, or running inline), else the default group. A platform thread is
+     * never a worker: a server's own thread (running a poller's or a callback's code) gets the default group too.
+     */
     private static ConcurrencyGroup groupOfCaller() {
-        ConcurrencyGroup g = ConcurrencyGroup.current();
+        ConcurrencyGroup g = Thread.currentThread().isVirtual() ? ConcurrencyGroup.current() : null;
         return g != null ? g : defaultGroup();
     }
 }
