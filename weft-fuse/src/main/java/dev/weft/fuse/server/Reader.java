@@ -282,7 +282,8 @@ final class Reader implements Runnable {
             return Operations.NO_REPLY;
         }
         if (ctx.isInterrupted()) {
-            if (failure instanceof Error) {
+            if (!(failure instanceof FuseException) && !causedByInterrupt(failure)) {
+                // a bug of the handler's (an NPE, say) that the interrupt happened to meet: not lost
                 errorHandler.accept("handler for interrupted " + req + " failed; replying EINTR", failure);
             }
             return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EINTR);
@@ -292,6 +293,17 @@ final class Reader implements Runnable {
         }
         errorHandler.accept("handler for " + req + " failed; replying EIO", failure);
         return FuseReplyEncoder.replyError(out, req.unique(), LinuxErrno.EIO);
+    }
+
+    /** Whether an interrupt is in {@code t}'s cause chain: what an interrupted blocking call throws, wrapped. */
+    private static boolean causedByInterrupt(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
+                    || c instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reply(RequestBuffers b, long len) {

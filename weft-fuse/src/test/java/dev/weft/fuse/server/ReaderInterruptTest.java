@@ -29,7 +29,7 @@ class ReaderInterruptTest {
     private static final long SLOW_NODE = 5;
 
     /** A file system whose READ blocks until its request is interrupted, then gives up as {@link #giveUp} says. */
-    static final class SlowRead implements FuseFilesystem {
+    static class SlowRead implements FuseFilesystem {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch never = new CountDownLatch(1);
         volatile boolean sawInterrupt;
@@ -80,19 +80,42 @@ class ReaderInterruptTest {
         assertAnInterruptedReadEndsWithEintr(new SlowRead(false), Dispatch.INLINE, 2);
     }
 
+    @Test
+    void aBugThatMeetsTheInterruptStillEndsWithEintrAndIsReported() throws Throwable {
+        SlowRead buggy = new SlowRead(false) {
+            @Override
+            public int read(FuseContext ctx, long nodeid, long fh, long offset, MemorySegment dst) {
+                entered.countDown();
+                while (!ctx.isInterrupted()) {
+                    Thread.onSpinWait();
+                }
+                sawInterrupt = true;
+                throw new NullPointerException("a handler's own bug, not the interrupt");
+            }
+        };
+        try (SocketKernel kernel = new SocketKernel(buggy, Dispatch.INLINE, 2)) {
+            interruptASlowRead(kernel, buggy);
+            assertEquals(new SocketKernel.Reply(-LinuxErrno.EINTR, READ_UNIQUE), kernel.reply());
+            assertEquals(1, kernel.reported.size(), "the bug is reported, not lost: " + kernel.reported);
+        }
+    }
+
+    /** Sends a slow READ, waits for its handler, then sends an INTERRUPT for it. */
+    private static void interruptASlowRead(SocketKernel kernel, SlowRead fs) throws Throwable {
+        MemorySegment read = kernel.request(FuseOpcode.READ, READ_UNIQUE, SLOW_NODE, FUSE_READ_IN.byteSize());
+        handle(FUSE_READ_IN, "size").set(SocketKernel.body(read), 4096);
+        kernel.send(read);
+        assertTrue(fs.entered.await(20, TimeUnit.SECONDS), "the READ reached its handler");
+        MemorySegment interrupt = kernel.request(FuseOpcode.INTERRUPT, READ_UNIQUE + 1, 0,
+                FUSE_INTERRUPT_IN.byteSize());
+        SocketKernel.body(interrupt).set(JAVA_LONG, 0, READ_UNIQUE); // fuse_interrupt_in.unique
+        kernel.send(interrupt);
+    }
+
     private static void assertAnInterruptedReadEndsWithEintr(SlowRead fs, Dispatch dispatch, int readers)
             throws Throwable {
         try (SocketKernel kernel = new SocketKernel(fs, dispatch, readers)) {
-            MemorySegment read = kernel.request(FuseOpcode.READ, READ_UNIQUE, SLOW_NODE, FUSE_READ_IN.byteSize());
-            handle(FUSE_READ_IN, "size").set(SocketKernel.body(read), 4096);
-            kernel.send(read);
-            assertTrue(fs.entered.await(20, TimeUnit.SECONDS), "the READ reached its handler");
-
-            MemorySegment interrupt = kernel.request(FuseOpcode.INTERRUPT, READ_UNIQUE + 1, 0,
-                    FUSE_INTERRUPT_IN.byteSize());
-            SocketKernel.body(interrupt).set(JAVA_LONG, 0, READ_UNIQUE); // fuse_interrupt_in.unique
-            kernel.send(interrupt);
-
+            interruptASlowRead(kernel, fs);
             assertEquals(new SocketKernel.Reply(-LinuxErrno.EINTR, READ_UNIQUE), kernel.reply(),
                     "the interrupted READ's reply (INTERRUPT itself gets none)");
             assertTrue(fs.sawInterrupt, "the handler saw the request interrupted");
