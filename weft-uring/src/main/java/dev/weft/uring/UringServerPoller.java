@@ -34,6 +34,8 @@ public final class UringServerPoller implements ServerPoller {
     private static final System.Logger LOG = System.getLogger(UringServerPoller.class.getName());
     /** How long {@link #close} waits for operations in flight to complete or be cancelled: 2 s. */
     static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
+    /** How long {@link #await} pauses while operations wait for room in the SQ, between submits: 50 µs. */
+    static final long ROOM_RETRY_NANOS = 50_000L;
     /** Registered file slots per ring for the files syslets open: at most this many chains run at once. */
     public static final int CHAIN_SLOTS = 64;
 
@@ -73,6 +75,8 @@ public final class UringServerPoller implements ServerPoller {
      * then cancels each operation by its user_data. Server thread only.
      */
     private boolean cancelAnyKnown = true;
+    /** At close: whether the cancels of the operations in flight are queued ({@link #drainInFlight}). */
+    private boolean cancelsQueued;
     private volatile long submitted;
     private volatile long completed;
     private volatile long waits;
@@ -345,7 +349,7 @@ public final class UringServerPoller implements ServerPoller {
             o.finish(res);
         } else if (done == CANCEL_ALL_REQUEST && res == -LinuxErrno.EINVAL) {
             cancelAnyKnown = false; // a kernel before 5.19
-            cancelEachInFlight();
+            cancelsQueued = cancelEachInFlight();
         } else if (done instanceof ChainStep step && step.chain().stepDone(step.index(), res)) {
             UringChain chain = step.chain();
             if (chain.leftFileInSlot()) {
@@ -407,9 +411,19 @@ public final class UringServerPoller implements ServerPoller {
         return prepared;
     }
 
+    /**
+     * Waits in {@code io_uring_enter} for a completion, or a wake-up. Not while operations wait for room in the SQ
+     * after a short submit: then it submits what is queued and returns after a short pause, so that they go out as
+     * soon as the kernel takes SQEs again instead of waiting for a completion that may be slow to come.
+     */
     @Override
     public void await() {
         waits++;
+        if (!waitingForRoom.isEmpty()) {
+            ring.submit();
+            java.util.concurrent.locks.LockSupport.parkNanos(ROOM_RETRY_NANOS);
+            return;
+        }
         ring.submitAndWait(1);
     }
 
@@ -460,16 +474,13 @@ public final class UringServerPoller implements ServerPoller {
             return;
         }
         try {
-            if (cancelAnyKnown && roomForOneMore()) {
-                long ud = nextUserData++;
-                ring.sqe().cancelAll(ud);
-                inFlight.put(ud, CANCEL_ALL_REQUEST);
-            } else {
-                cancelEachInFlight();
-            }
+            cancelsQueued = queueCancels();
             ring.submit();
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
+                if (!cancelsQueued) {
+                    cancelsQueued = queueCancels(); // the SQ had no room for them before
+                }
                 if (ring.pendingSubmissions() > 0) {
                     ring.submit(); // what a short submit left, the cancel among it
                 }
@@ -483,16 +494,35 @@ public final class UringServerPoller implements ServerPoller {
     }
 
     /**
-     * Server thread, at close: an {@code IORING_OP_ASYNC_CANCEL} of each operation in flight, by user_data, while
-     * the SQ has room (what finds none completes on its own, or is failed when the drain gives up).
+     * Server thread, at close: queues one cancel-all request, or (before 5.19) a cancel of each operation in flight;
+     * false when the SQ had no room for all of it, and the drain tries again.
      */
-    private void cancelEachInFlight() {
+    private boolean queueCancels() {
+        if (!cancelAnyKnown) {
+            return cancelEachInFlight();
+        }
+        if (!roomForOneMore()) {
+            return false;
+        }
+        long ud = nextUserData++;
+        ring.sqe().cancelAll(ud);
+        inFlight.put(ud, CANCEL_ALL_REQUEST);
+        return true;
+    }
+
+    /**
+     * Server thread, at close: an {@code IORING_OP_ASYNC_CANCEL} of each operation in flight, by user_data, while
+     * the SQ has room; false when it ran out of room (a later call cancels them all again: a cancel of one already
+     * ended or cancelled completes with ENOENT or EALREADY, and is skipped like every cancel's own CQE).
+     */
+    private boolean cancelEachInFlight() {
         for (long target : inFlight.keys()) { // the cancel-all request is not among them: its CQE has come
             if (!roomForOneMore()) {
-                return;
+                return false;
             }
             ring.sqe().cancel(nextUserData++, target); // not in inFlight: its own CQE is skipped
         }
+        return true;
     }
 
     /**
