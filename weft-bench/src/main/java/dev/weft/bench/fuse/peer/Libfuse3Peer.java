@@ -83,20 +83,27 @@ public final class Libfuse3Peer {
     private record Result(int status, String output) {
     }
 
-    /** Runs {@code command} to its end (2 minutes at most); null when the program does not exist. */
+    /**
+     * Runs {@code command} to its end (2 minutes at most; its output goes to a file meanwhile, so that a program
+     * that never ends cannot hold the wait up); null when the program does not exist.
+     */
     private static Result run(List<String> command) throws InterruptedException, IOException {
-        Process p;
+        Path output = Files.createTempFile("weft-libfuse3-peer-build", ".log");
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException noSuchProgram) {
-            return null;
+            Process p;
+            try {
+                p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            } catch (IOException noSuchProgram) {
+                return null;
+            }
+            p.getOutputStream().close();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return new Result(-1, String.join(" ", command) + " did not end within 2 minutes");
+            }
+            return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            return new Result(-1, String.join(" ", command) + " did not end within 2 minutes");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 }

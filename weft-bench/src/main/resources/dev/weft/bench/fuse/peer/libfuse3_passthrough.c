@@ -198,9 +198,14 @@ static int pt_utimens(const char *path, const struct timespec tv[2], struct fuse
 	return r == -1 ? -errno : 0;
 }
 
+/* fi->fh: the source file's descriptor, and DIRECT when it was opened with O_DIRECT (it keeps that flag even if
+ * the client's later fcntl clears it on its side), so that reads and writes know whether to go through the bounce
+ * buffer. (int) fi->fh is the descriptor. */
+#define DIRECT (1ull << 32)
+
 static void answer_open(struct fuse_file_info *fi, int fd)
 {
-	fi->fh = (uint64_t) fd;
+	fi->fh = (uint64_t) fd | ((fi->flags & O_DIRECT) != 0 ? DIRECT : 0);
 	fi->direct_io = (fi->flags & O_DIRECT) != 0;
 	fi->noflush = 1;
 }
@@ -237,33 +242,51 @@ static char *bounce(void)
 static int pt_read(const char *path, char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
 {
 	(void) path;
-	if ((fi->flags & O_DIRECT) == 0 || size > BOUNCE_SIZE) {
-		ssize_t n = pread((int) fi->fh, buf, size, offset);
+	int fd = (int) fi->fh;
+	if ((fi->fh & DIRECT) == 0) {
+		ssize_t n = pread(fd, buf, size, offset);
 		return n == -1 ? -errno : (int) n;
 	}
 	char *b = bounce();
 	if (b == NULL)
 		return -ENOMEM;
-	ssize_t n = pread((int) fi->fh, b, size, offset);
-	if (n == -1)
-		return -errno;
-	memcpy(buf, b, (size_t) n);
-	return (int) n;
+	size_t done = 0;
+	while (done < size) { /* in pieces of the bounce buffer's size, to the end of the file */
+		size_t piece = size - done < BOUNCE_SIZE ? size - done : BOUNCE_SIZE;
+		ssize_t n = pread(fd, b, piece, offset + (off_t) done);
+		if (n == -1)
+			return done > 0 ? (int) done : -errno;
+		memcpy(buf + done, b, (size_t) n);
+		done += (size_t) n;
+		if ((size_t) n < piece)
+			break;
+	}
+	return (int) done;
 }
 
 static int pt_write(const char *path, const char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
 {
 	(void) path;
-	if ((fi->flags & O_DIRECT) == 0 || size > BOUNCE_SIZE) {
-		ssize_t n = pwrite((int) fi->fh, buf, size, offset);
+	int fd = (int) fi->fh;
+	if ((fi->fh & DIRECT) == 0) {
+		ssize_t n = pwrite(fd, buf, size, offset);
 		return n == -1 ? -errno : (int) n;
 	}
 	char *b = bounce();
 	if (b == NULL)
 		return -ENOMEM;
-	memcpy(b, buf, size);
-	ssize_t n = pwrite((int) fi->fh, b, size, offset);
-	return n == -1 ? -errno : (int) n;
+	size_t done = 0;
+	while (done < size) {
+		size_t piece = size - done < BOUNCE_SIZE ? size - done : BOUNCE_SIZE;
+		memcpy(b, buf + done, piece);
+		ssize_t n = pwrite(fd, b, piece, offset + (off_t) done);
+		if (n == -1)
+			return done > 0 ? (int) done : -errno;
+		done += (size_t) n;
+		if ((size_t) n < piece)
+			break;
+	}
+	return (int) done;
 }
 
 static int pt_statfs(const char *path, struct statvfs *st)
@@ -370,8 +393,11 @@ int main(int argc, char *argv[])
 	if (source_length == 1)
 		source_length = 0; /* SOURCE is /: "/" + "/a" would be "//a" */
 	umask(0);
-	char fsname[PATH_MAX + 16];
-	snprintf(fsname, sizeof fsname, "fsname=%s,subtype=libfuse3", argv[1]);
+	char fsname[PATH_MAX + 32];
+	snprintf(fsname, sizeof fsname, "fsname=%s,subtype=libfuse3", source);
+	for (char *c = fsname + strlen("fsname="); *c != '\0' && c < fsname + strlen("fsname=") + strlen(source); c++)
+		if (*c == ',')
+			*c = '_'; /* a comma would split the mount options */
 	char *args[] = { argv[0], "-f", "-o", fsname, mountpoint, NULL };
 	return fuse_main(5, args, &operations, NULL);
 }
