@@ -542,6 +542,43 @@ class ThreadletTest {
     }
 
     @Test
+    void fromAServersOwnThreadAThreadletWithoutAGroupGoesToTheDefaultGroup() throws Exception {
+        java.util.concurrent.CompletableFuture<ConcurrencyGroup> seen = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).name("poller-caller").serverPoller(s ->
+                new dev.weft.sched.ServerPoller() {
+                    @Override
+                    public boolean poll() { // the server's own platform thread, not a worker
+                        if (asked.compareAndSet(false, true)) {
+                            try {
+                                seen.complete(Threadlets.exec(ConcurrencyGroup::current).join());
+                            } catch (Throwable t) {
+                                seen.completeExceptionally(t);
+                            }
+                        }
+                        return false;
+                    }
+
+                    @Override
+                    public void await() {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+
+                    @Override
+                    public void wakeup() {
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }).build()) {
+            g.threadBuilder().start(() -> { }).join();
+            assertSame(Threadlets.defaultGroup(), seen.get(10, TimeUnit.SECONDS),
+                    "a platform thread is no worker: the default group, not the server's");
+        }
+    }
+
+    @Test
     void aThreadletThatBlockedInlineIsListedAmongTheLiveWorkers() throws Exception {
         ConcurrencyGroup g = ConcurrencyGroup.builder().servers(1).closeTimeout(java.time.Duration.ofMillis(50))
                 .build();
