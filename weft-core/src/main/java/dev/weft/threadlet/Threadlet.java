@@ -90,7 +90,7 @@ public final class Threadlet<T> implements Future<T> {
     private final long tag;
 
     Threadlet(Callable<? extends T> task, CompletionRing<? super Completion<T>> ring, long tag) {
-        this.task = Objects.requireNonNull(task, "task");
+        this.task = Objects.requireNonNull(task, "task is null");
         this.ring = ring;
         this.tag = tag;
     }

@@ -104,7 +104,7 @@ public final class Threadlets {
     private static <T> Threadlet<T> start(ConcurrencyGroup group, Callable<? extends T> task,
                                           CompletionRing<? super Completion<T>> ring, long tag) {
         Objects.requireNonNull(group, "group is null: pass a ConcurrencyGroup, or use the form of exec without one");
-        Threadlet<T> t = new Threadlet<>(Objects.requireNonNull(task, "task is null"), ring, tag);
+        Threadlet<T> t = new Threadlet<>(task, ring, tag); // which refuses a null task
         Runnable body = t::run;
         if (!Thread.currentThread().isVirtual()) {
             group.startInline(body);

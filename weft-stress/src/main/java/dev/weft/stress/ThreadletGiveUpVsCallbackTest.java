@@ -5,8 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.weft.threadlet.Threadlet;
 import dev.weft.threadlet.ThreadletProbe;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -41,13 +39,7 @@ public class ThreadletGiveUpVsCallbackTest {
 
     @Actor
     public void waiter() {
-        try {
-            threadlet.get(1, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // expected: nobody completes it during the actors
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        ThreadletProbe.getOrGiveUp(threadlet); // times out: nobody completes it during the actors
     }
 
     @Actor

@@ -5,8 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.weft.threadlet.Threadlet;
 import dev.weft.threadlet.ThreadletProbe;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -45,13 +43,8 @@ public class ThreadletGiveUpVsCompleteTest {
 
     @Actor
     public void waiter(III_Result r) {
-        try {
-            r.r1 = threadlet.get(1, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            r.r1 = 0;
-        } catch (Exception e) {
-            r.r1 = -1;
-        }
+        Integer got = ThreadletProbe.getOrGiveUp(threadlet);
+        r.r1 = got == null ? 0 : got;
     }
 
     @Actor
